@@ -1,0 +1,1 @@
+"""The ``edgerec`` command line: a thin skin over the library (see ``main.py``)."""
