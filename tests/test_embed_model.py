@@ -238,7 +238,7 @@ def test_models_do_not_share_cached_vectors(int8, fp32, home):
 
 def test_bench_embed_cli_prints_measured_figures(model_dir, home):
     _install_into(home, model_dir)
-    from edgerec.cli.bench_embed import app
+    from edgerec.cli.bench import app
 
     result = CliRunner().invoke(
         app, ["embed", "--json", "--sentences", "32", "--rounds", "1", "--no-torch"]
@@ -259,7 +259,7 @@ def test_bench_embed_cli_reports_a_broken_model_in_one_line(model_dir, home):
     copy = home / "models" / "all-MiniLM-L6-v2"
     shutil.copytree(model_dir, copy)
     (copy / "tokenizer.json").write_text("{}")
-    from edgerec.cli.bench_embed import app
+    from edgerec.cli.bench import app
 
     result = CliRunner().invoke(app, ["embed", "--sentences", "4", "--rounds", "1", "--no-torch"])
     assert result.exit_code == 2
