@@ -31,7 +31,7 @@ from edgerec.rank.catalog import Catalog
 from edgerec.rank.history import UserHistory
 from edgerec.rank.ranker import Ranker, RankerConfig
 
-__all__ = ["RATING_STRENGTH", "ABLATIONS", "MovieLensResult", "rating_strength", "evaluate_movielens"]
+__all__ = ["RATING_STRENGTH", "ABLATIONS", "MovieLensResult", "rating_strength", "evaluate_movielens", "write_predictions"]
 
 RATING_STRENGTH = {5: 1.0, 4: 1.0, 3: 0.5, 2: -1.0, 1: -1.0}
 
@@ -149,3 +149,19 @@ def evaluate_movielens(
         for s, lists in zip(splits, ranked["edgerec"])
     ]
     return MovieLensResult(main, predictions, len(splits), data.n_items, abl)
+
+
+def write_predictions(predictions: list[dict], path: str | Path) -> int:
+    """Write one JSON line per user (``user``, ``heldout``, ``ranked``); returns the count."""
+    import json
+
+    target = Path(path)
+    try:
+        with open(target, "w", encoding="utf-8") as fh:
+            for row in predictions:
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    except OSError as exc:
+        from edgerec.errors import InputError
+
+        raise InputError(f"cannot write {target}: {exc.strerror}") from None
+    return len(predictions)

@@ -174,10 +174,9 @@ class Ranker:
             if nb is None or len(st.rows) == 0:
                 continue
             full = nb.scores(st.rows, st.signed)
-            vals = full[safe]
-            top = vals.max() if n else 0.0
-            norms[col] = top if top > 0 else 1.0
-            feats[:, col] = vals / norms[col]
+            top = full.max() if len(full) else 0.0
+            norms[col] = top if top > 0 else 1.0  # over the whole catalog: scores do not depend on the candidate set
+            feats[:, col] = full[safe] / norms[col]
         emb = cat.embeddings
         if emb is not None and len(st.rows):
             sub = emb if n > len(cat) // 4 else emb[safe]
