@@ -252,6 +252,7 @@ def test_bench_embed_cli_prints_measured_figures(model_dir, home):
     )
     assert figures["cosine_int8_vs_fp32_mean"] >= 0.99
     assert figures["int8_model_bytes"] < figures["fp32_model_bytes"]
+    assert figures["int8_load_s"] > 0 and figures["int8_one_sentence_ms_p50"] > 0
     assert "torch_sentences_per_s" not in figures
 
 

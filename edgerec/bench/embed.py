@@ -87,6 +87,9 @@ def bench_embed(
 ) -> dict:
     """Measure the default embedder: sentences/s for fp32 and int8 ONNX, agreement, sizes.
 
+    Also times loading the int8 model (sha256 check included) and embedding
+    one sentence at a time (the median of 20), as a ranker does for a query.
+
     ``n`` texts (``sentences`` repeated) are embedded per round and model,
     in ``rounds`` alternating rounds. With ``torch_baseline`` and torch
     installed, sentence-transformers fp32 runs in the same rounds and is the
@@ -94,7 +97,7 @@ def bench_embed(
     """
     if n < 1 or rounds < 1 or not sentences:
         raise InputError("bench embed needs n >= 1, rounds >= 1 and at least one sentence")
-    from edgerec.models.embed import default_embedder, default_model_dir, read_manifest
+    from edgerec.models.embed import Embedder, default_embedder, default_model_dir, read_manifest
 
     fp32 = default_embedder(quantized=False, threads=threads)
     int8 = default_embedder(quantized=True, threads=threads)
@@ -122,6 +125,14 @@ def bench_embed(
 
     manifest = read_manifest(default_model_dir())
     files = manifest["files"]
+    start = time.perf_counter()
+    Embedder.from_dir(default_model_dir(), quantized=True, threads=threads)  # sha256 check included
+    load_s = time.perf_counter() - start
+    query_ms = []
+    for i in range(20):
+        start = time.perf_counter()
+        int8.encode([sentences[i % len(sentences)]])
+        query_ms.append((time.perf_counter() - start) * 1000)
     int8_vs_fp32 = cosine_rows(vectors["int8"], vectors["fp32"])
     result = {
         "model": manifest.get("name"),
@@ -135,6 +146,8 @@ def bench_embed(
         "int8_vs_fp32_speedup": round(median["int8"] / median["fp32"], 2),
         "cosine_int8_vs_fp32_mean": round(float(int8_vs_fp32.mean()), 4),
         "cosine_int8_vs_fp32_min": round(float(int8_vs_fp32.min()), 4),
+        "int8_load_s": round(load_s, 3),
+        "int8_one_sentence_ms_p50": round(statistics.median(query_ms), 2),
         "fp32_model_bytes": files["fp32"]["bytes"],
         "int8_model_bytes": files["int8"]["bytes"],
         "size_ratio": round(files["fp32"]["bytes"] / files["int8"]["bytes"], 2),

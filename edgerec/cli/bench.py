@@ -83,6 +83,10 @@ def embed(
         f"{figures['int8_model_bytes'] / 1e6:6.1f} MB   "
         f"{figures['int8_vs_fp32_speedup']:.2f}x fp32, {figures['size_ratio']:.1f}x smaller"
     )
+    typer.echo(
+        f"int8 load  {figures['int8_load_s']:.2f} s (sha256 checked); one sentence "
+        f"{figures['int8_one_sentence_ms_p50']:.1f} ms (median)"
+    )
     if "torch_sentences_per_s" in figures:
         typer.echo(
             f"torch fp32 {figures['torch_sentences_per_s']:>8.1f} sentences/s   "
