@@ -152,3 +152,18 @@ def test_large_candidate_set_uses_full_catalog_path(checker_board):
     small = ranker.score(history, ["a1", "b1"])
     big = ranker.score(history, checker_board.ids)
     assert np.allclose(small, big[[1, 11]])
+
+
+def test_rank_accepts_catalog_rows(checker_board):
+    history = _history(("a0", 1.0))
+    by_id = Ranker(checker_board).rank(history, ["a1", "b1", "a2"], k=3)
+    by_row = Ranker(checker_board).rank(history, checker_board.rows(["a1", "b1", "a2"]), k=3)
+    assert by_id == by_row
+
+
+def test_reduced_catalog_keeps_the_ranking_of_a_clear_case(checker_board):
+    history = _history(("a0", 1.0), ("a1", 1.0))
+    reduced = checker_board.reduced(4)
+    assert reduced.embeddings.shape == (20, 4)
+    top = Ranker(reduced, TEXT_ONLY).rank(history, [i for i in checker_board.ids if i not in ("a0", "a1")], k=5)
+    assert {r.id[0] for r in top} == {"a"}

@@ -48,10 +48,10 @@ def movielens(
         print_json(result.to_dict())
         return
     typer.echo(f"{result.n_users} users, {result.n_items} items, leave-last-out, full ranking")
-    typer.echo(f"{'method':44s} {'NDCG@10':>8s} {'HR@10':>8s} {'MRR':>8s}")
+    typer.echo(f"{'method':32s} {'NDCG@10':>8s} {'HR@10':>8s} {'MRR':>8s}")
     rows = list(result.metrics.items()) + [(f"  ablation: {k}", v) for k, v in result.ablation.items()]
     for name, m in rows:
-        typer.echo(f"{name:44s} {m['ndcg@10']:8.4f} {m['hr@10']:8.4f} {m['mrr']:8.4f}")
+        typer.echo(f"{name:32s} {m['ndcg@10']:8.4f} {m['hr@10']:8.4f} {m['mrr']:8.4f}")
     knn = result.metrics["item-kNN"]["ndcg@10"]
     if knn > 0:
         typer.echo(f"edgerec / item-kNN NDCG@10: {result.metrics['edgerec']['ndcg@10'] / knn:.2f}x")

@@ -39,7 +39,7 @@ RATING_STRENGTH = {5: 1.0, 4: 1.0, 3: 0.5, 2: -1.0, 1: -1.0}
 ABLATIONS: dict[str, dict] = {
     "no text": {"text": 0.0},
     "no co-occurrence": {"sequential": 0.0, "cooccurrence": 0.0},
-    "no sequential (cosine co-occurrence kept)": {"sequential": 0.0},
+    "no sequential": {"sequential": 0.0},
     "single interest": {"max_interests": 1},
     "no recency": {"half_life_events": None},
     "no negative feedback": {"aversion": 0.0},

@@ -26,7 +26,28 @@ import numpy as np
 from edgerec.errors import InputError
 from edgerec.rank.cooccurrence import ItemNeighbours
 
-__all__ = ["Catalog"]
+__all__ = ["Catalog", "reduce_dimensions"]
+
+
+def reduce_dimensions(embeddings: np.ndarray, dims: int) -> np.ndarray:
+    """Project unit embeddings on their top ``dims`` principal directions and re-normalise.
+
+    Ranking touches every candidate's vector, so for large catalogs on small
+    CPUs fewer dimensions mean proportionally less memory traffic; cosine
+    similarities are approximately kept. The projection is learned from the
+    catalog itself (item-side, no user data).
+
+    >>> e = np.eye(4, dtype=np.float32)[:, :3] + 0.01
+    >>> reduce_dimensions(e / np.linalg.norm(e, axis=1, keepdims=True), 2).shape
+    (4, 2)
+    """
+    emb = np.asarray(embeddings, dtype=np.float32)
+    if dims >= emb.shape[1]:
+        return emb
+    centred = emb - emb.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    projected = emb @ vt[:dims].T
+    return (projected / np.maximum(np.linalg.norm(projected, axis=1, keepdims=True), 1e-12)).astype(np.float32)
 
 
 @dataclass
@@ -59,10 +80,16 @@ class Catalog:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def reduced(self, dims: int) -> "Catalog":
+        """The same catalog with embeddings reduced to ``dims`` (see :func:`reduce_dimensions`)."""
+        if self.embeddings is None:
+            return self
+        return Catalog(self.ids, reduce_dimensions(self.embeddings, dims), self.sequential, self.cooccurrence, self.popularity)
+
     def rows(self, ids: Sequence[str]) -> np.ndarray:
         """Row of each id, ``-1`` for ids the catalog does not hold."""
         get = self.index.get
-        return np.fromiter((get(str(i), -1) for i in ids), dtype=np.int64, count=len(ids))
+        return np.array([get(i if type(i) is str else str(i), -1) for i in ids], dtype=np.int64)
 
     @classmethod
     def from_sequences(

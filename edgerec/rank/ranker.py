@@ -179,14 +179,20 @@ class Ranker:
             feats[:, col] = full[safe] / norms[col]
         emb = cat.embeddings
         if emb is not None and len(st.rows):
-            sub = emb if n > len(cat) // 4 else emb[safe]
-            index = safe if sub is emb else slice(None)
-            if st.centroids is not None and len(st.centroids):
-                feats[:, 2] = (sub @ st.centroids.T)[index].max(axis=1)
             disliked = ~st.liked & (st.weight > 0)
-            if disliked.any():
-                nw = st.weight[disliked] / st.weight[disliked].max()
-                feats[:, 4] = ((sub @ emb[st.rows[disliked]].T)[index] * nw).max(axis=1).clip(min=0)
+            n_cent = 0 if st.centroids is None else len(st.centroids)
+            probes = np.vstack([st.centroids if n_cent else np.zeros((0, emb.shape[1]), np.float32), emb[st.rows[disliked]]])
+            if len(probes):
+                # one pass over the item embeddings: all centroids and disliked items at once
+                if n > len(cat) // 4:
+                    sims = (emb @ probes.T)[safe]
+                else:
+                    sims = emb[safe] @ probes.T
+                if n_cent:
+                    feats[:, 2] = sims[:, :n_cent].max(axis=1)
+                if disliked.any():
+                    nw = (st.weight[disliked] / st.weight[disliked].max()).astype(np.float32)
+                    feats[:, 4] = (sims[:, n_cent:] * nw).max(axis=1).clip(min=0)
         if self._pop is not None:
             feats[:, 3] = self._pop[safe]
         feats[~known] = 0.0
@@ -208,24 +214,32 @@ class Ranker:
     ) -> list[Ranked]:
         """The best ``k`` candidates, best first, each with a score and a reason.
 
+        ``candidates`` are item ids, or catalog rows as an integer array (an app
+        ranking the same pool again can look the rows up once with
+        :meth:`Catalog.rows`).
         ``user`` is a :class:`UserHistory`, or a user id when the ranker has a
         ``history_of``. ``context`` is a datetime or a dict with ``time_of_day``
         and/or ``day_of_week``; events in a matching context weigh more.
         """
         if k < 1:
             raise InputError(f"k must be at least 1, got {k}")
-        ids = list(candidates)
-        if not ids:
+        if isinstance(candidates, np.ndarray) and candidates.dtype.kind in "iu":
+            rows = candidates.astype(np.int64, copy=False)
+            ids = None
+        else:
+            ids = list(candidates)
+            rows = self.catalog.rows(ids)
+        if len(rows) == 0:
             return []
         st = self._state(self._history(user), context)
-        rows = self._candidate_rows(ids)
         feats, norms = self._features(st, rows)
         scores = self._scores(feats)
-        k = min(k, len(ids))
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(ids) else np.arange(len(ids))
+        k = min(k, len(rows))
+        top = np.argpartition(-scores, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
         top = top[np.lexsort((top, -scores[top]))]
         reasons = self._reasons(st, rows[top], norms)
-        return [Ranked(ids[t], float(scores[t]), r) for t, r in zip(top, reasons)]
+        name = (lambda t: ids[t]) if ids is not None else (lambda t: self.catalog.ids[rows[t]])
+        return [Ranked(name(t), float(scores[t]), r) for t, r in zip(top, reasons)]
 
     def rank_many(
         self, users: Sequence[str | UserHistory], candidates: Sequence[Sequence[str]], k: int = 10, context=None
