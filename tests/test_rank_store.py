@@ -12,6 +12,7 @@ from edgerec.rank.candidates import rank_for_user, read_candidates
 from edgerec.rank.signals import event_strength, history_from_store
 from edgerec.store import EventStore
 
+KEY = bytes(range(32))
 T0 = datetime(2026, 11, 2, 19, 0, tzinfo=timezone.utc)
 NOW = {"time_of_day": "evening", "day_of_week": "weekday"}
 
@@ -57,7 +58,7 @@ def _ranking(store, user="alice"):
 
 
 def test_event_mapping_from_store(tmp_path):
-    with EventStore.create(tmp_path / "s.db", passphrase="pw") as store:
+    with EventStore.create(tmp_path / "s.db", key=KEY) as store:
         _fill(store, EVENTS)
         history = history_from_store(store, "alice")
     assert history.items == ("a0", "b1", "a2", "c0", "b3", "c1")
@@ -74,12 +75,12 @@ def test_event_mapping_from_store(tmp_path):
     ],
 )
 def test_forgetting_ranks_as_if_the_events_never_happened(tmp_path, scope, kept):
-    with EventStore.create(tmp_path / "full.db", passphrase="pw") as full:
+    with EventStore.create(tmp_path / "full.db", key=KEY) as full:
         _fill(full, EVENTS)
         before = _ranking(full)
         full.forget(**scope)
         after = _ranking(full)
-    with EventStore.create(tmp_path / "never.db", passphrase="pw") as never:
+    with EventStore.create(tmp_path / "never.db", key=KEY) as never:
         _fill(never, [r for r in EVENTS if r[0] != "alice" or kept(r)])
         expected = _ranking(never)
     assert after == expected
@@ -87,7 +88,7 @@ def test_forgetting_ranks_as_if_the_events_never_happened(tmp_path, scope, kept)
 
 
 def test_forgetting_the_whole_user_makes_them_unknown(tmp_path):
-    with EventStore.create(tmp_path / "s.db", passphrase="pw") as store:
+    with EventStore.create(tmp_path / "s.db", key=KEY) as store:
         _fill(store, EVENTS)
         store.forget(user="alice")
         with pytest.raises(UnknownUserError):
@@ -132,7 +133,7 @@ def test_rank_for_user_embeds_history_items_outside_the_candidates(tmp_path):
         private_calls.append(list(texts))
         return fake_vectors(texts)
 
-    with EventStore.create(tmp_path / "s.db", passphrase="pw") as store:
+    with EventStore.create(tmp_path / "s.db", key=KEY) as store:
         store.log("u", "play", item="old-1", ts=T0, text="late night jazz trio")
         store.log("u", "dismiss", item="old-2", ts=T0 + timedelta(hours=1), text="horror marathon")
         events = list(store.events(user="u"))

@@ -104,3 +104,32 @@ def embed(
         )
         if "torch_baseline" in figures:
             typer.echo(f"torch      {figures['torch_baseline']}")
+
+
+@app.command("rank")
+@cli_errors
+def rank(
+    repeats: Annotated[int, typer.Option("--repeats", help="Timed rank() calls per candidate-set size.", min=10)] = 300,
+    history: Annotated[int, typer.Option("--history", help="Past events of the user.", min=1)] = 50,
+    reduced_dims: Annotated[int, typer.Option("--reduced-dims", help="Also time PCA-reduced embeddings of this size (0: off).", min=0)] = 64,
+    json_out: JsonOption = False,
+) -> None:
+    """Ranking latency p50/p99 for 1,000 and 10,000 candidates, peak RSS, naive baseline in the same run."""
+    from edgerec.bench.rank import bench_rank
+
+    console = Console(stderr=True)
+    with console.status("benchmarking") as status:
+        figures = bench_rank(repeats=repeats, history=history, reduced_dims=reduced_dims or None,
+                             progress=lambda msg: status.update(msg))
+    if json_out:
+        print_json(figures)
+        return
+    typer.echo(f"catalog {figures['n_items']:,} items x {figures['dim']}-d, user history {figures['history_events']} events, "
+               f"load average {figures['load_avg_1m']:.1f}")
+    for label in ("1k", "10k"):
+        typer.echo(f"{label:>3} candidates  edgerec p50 {figures[f'p50_ms_{label}']:.2f} ms p99 {figures[f'p99_ms_{label}']:.2f} ms   "
+                   f"naive p50 {figures[f'naive_p50_ms_{label}']:.2f} ms p99 {figures[f'naive_p99_ms_{label}']:.2f} ms")
+        if "reduced" in figures:
+            red = figures["reduced"]
+            typer.echo(f"{'':>3}             {red['dims']}-d  p50 {red[f'p50_ms_{label}']:.2f} ms p99 {red[f'p99_ms_{label}']:.2f} ms")
+    typer.echo(f"peak RSS {figures['peak_rss_mb']:.0f} MB   (target: p99 <= 5 ms for 10,000 candidates)")

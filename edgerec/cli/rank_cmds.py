@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from edgerec.cli._common import DbOption, JsonOption, KeyFileOption, cli_errors, open_store, print_json
+from edgerec.errors import UnknownUserError
 
 __all__ = ["register", "rank"]
 
@@ -35,6 +36,8 @@ def rank(
     items = read_candidates(candidates)
     with open_store(db, key_file) as store:
         events = list(store.events(user=user))
+    if not events:
+        raise UnknownUserError(user)
     embedder = default_embedder()
     with EmbeddingCache(embedder) as cache:
         results = rank_for_user(

@@ -102,6 +102,7 @@ def evaluate_movielens(
     validation: bool = False,
     ablation: bool = False,
     knn_neighbours: int = 50,
+    max_users: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> MovieLensResult:
     """Run the whole evaluation on a MovieLens folder (see module docstring).
@@ -110,6 +111,8 @@ def evaluate_movielens(
     (the CLI passes the default embedder). ``validation=True`` holds out the
     second-to-last positive instead (for choosing hyper-parameters).
     ``progress(stage, done, total)`` is called as users are ranked.
+    ``max_users`` ranks only the first users (item-side knowledge still comes
+    from every user's training split).
     """
     data = load_movielens(path)
     splits = leave_last_out(data, skip_last=1 if validation else 0)
@@ -125,6 +128,8 @@ def evaluate_movielens(
     if ablation:
         variants.update({name: config.but(**change) for name, change in ABLATIONS.items()})
     rankers = {name: Ranker(catalog, cfg) for name, cfg in variants.items()}
+    if max_users is not None:
+        splits = splits[:max_users]
     ranked: dict[str, list[list[int]]] = {name: [] for name in [*variants, "popularity", "item-kNN"]}
     heldout = []
     all_items = np.arange(data.n_items)
