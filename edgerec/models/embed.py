@@ -172,7 +172,10 @@ def quantize_int8(fp32_path: str | Path, int8_path: str | Path) -> Path:
     _onnxruntime()
     import logging
 
-    from onnxruntime.quantization import QuantType, quantize_dynamic
+    try:
+        from onnxruntime.quantization import QuantType, quantize_dynamic
+    except ImportError:  # onnxruntime.quantization needs the onnx package
+        raise MissingExtraError("onnx", "train") from None
 
     root = logging.getLogger()
     level = root.level
@@ -330,6 +333,10 @@ class Embedder:
         little padding is computed; rows come back in input order.
         ``progress``, if given, is called with the number of texts finished
         after each batch. Nothing is cached or stored.
+
+        An int8 model quantizes activations per run, so a text's vector
+        shifts slightly with the other texts in its batch; use
+        ``batch_size=1`` for vectors that do not depend on their neighbours.
         """
         texts = list(texts)
         for text in texts:
