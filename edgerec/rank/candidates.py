@@ -18,6 +18,7 @@ import numpy as np
 
 from edgerec.errors import InputError, UnknownUserError
 from edgerec.rank.catalog import Catalog
+from edgerec.rank.head import train_head
 from edgerec.rank.history import Ranked
 from edgerec.rank.ranker import Ranker, RankerConfig
 from edgerec.rank.signals import history_from_events
@@ -66,11 +67,14 @@ def rank_for_user(
     k: int = 10,
     context: dict | datetime | None = None,
     config: RankerConfig | None = None,
+    learn: bool = True,
 ) -> list[Ranked]:
     """Rank ``candidates`` for ``user`` from that user's ``events`` (``store.events(user=...)``).
 
     ``embed_catalog`` embeds candidate texts (may cache); ``embed_private``
     embeds text from the user's own events (must not keep anything).
+    With ``learn``, a :class:`LogisticHead` is fit on the user's own feedback
+    (when there is enough of both kinds) and scores the candidates.
     """
     events = list(events)
     history = history_from_events(events)
@@ -87,4 +91,7 @@ def rank_for_user(
     if extra:
         vectors.append(embed_private([latest_text[i] for i in extra]))
     catalog = Catalog(ids + extra, embeddings=np.vstack(vectors))
-    return Ranker(catalog, config).rank(history, ids, k=k, context=context)
+    ranker = Ranker(catalog, config)
+    if learn:
+        ranker.head = train_head(ranker, history)
+    return ranker.rank(history, ids, k=k, context=context)
