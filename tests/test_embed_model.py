@@ -153,6 +153,41 @@ def test_ranking_path_does_not_import_torch(model_dir, home):
     assert result.stdout.strip() == "ok"
 
 
+def test_edgerec_rank_command_does_not_import_torch(model_dir, home, tmp_path):
+    """The whole ranking path, store to CLI output, runs without torch."""
+    _install_into(home, model_dir)
+    candidates = tmp_path / "candidates.jsonl"
+    candidates.write_text(
+        "".join(
+            json.dumps({"id": i, "text": t}) + "\n"
+            for i, t in [("c1", "a documentary about dolphins"), ("c2", "a courtroom drama"),
+                         ("c3", "relaxing piano music")]
+        )
+    )
+    code = (
+        "import sys\n"
+        "from typer.testing import CliRunner\n"
+        "from edgerec import EventStore\n"
+        "from edgerec.cli.main import app\n"
+        "db, cands = sys.argv[1], sys.argv[2]\n"
+        "with EventStore.create(db, passphrase='pw') as store:\n"
+        "    store.log('u', 'play', item='m1', text='a film about whales')\n"
+        "result = CliRunner().invoke(app, ['rank', '--db', db, '--user', 'u', '--candidates', cands, '--json'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "assert 'c1' in result.stdout\n"
+        "heavy = sorted(m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules)\n"
+        "assert not heavy, heavy\n"
+        "print('ok')\n"
+    )
+    env = dict(os.environ, EDGEREC_HOME=str(home), PYTHONPATH=str(REPO), EDGEREC_PASSPHRASE="pw")
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "events.db"), str(candidates)],
+        env=env, capture_output=True, text=True, cwd=REPO,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
 def test_default_embedder_loads_the_cached_export_once(model_dir, home):
     _install_into(home, model_dir)
     first = default_embedder()
