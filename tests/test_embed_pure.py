@@ -193,3 +193,16 @@ def _env_with_repo() -> dict:
     env = dict(os.environ)
     env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
     return env
+
+
+def test_unverified_load_still_names_a_missing_file(tmp_path):
+    model_dir = _fake_model_dir(tmp_path)
+    (model_dir / "model_int8.onnx").unlink()
+    with pytest.raises(ModelError, match="model_int8.onnx is missing"):
+        Embedder.from_dir(model_dir, verify=False)
+
+
+def test_a_manifest_without_the_requested_model_is_refused(tmp_path):
+    model_dir = _fake_model_dir(tmp_path)
+    with pytest.raises(ModelError, match="lists no 'fp32' file"):
+        Embedder.from_dir(model_dir, quantized=False)

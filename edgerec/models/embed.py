@@ -122,11 +122,11 @@ def read_manifest(model_dir: str | Path) -> dict:
     return manifest
 
 
-def verified_file(model_dir: str | Path, manifest: dict, role: str) -> Path:
+def verified_file(model_dir: str | Path, manifest: dict, role: str, *, check: bool = True) -> Path:
     """Path of the file the manifest lists under ``role``, after checking its sha256.
 
-    Raises :class:`ModelError` naming the file when it is missing or its
-    contents differ from the manifest.
+    Raises :class:`ModelError` naming the file when it is missing or (unless
+    ``check`` is false) its contents differ from the manifest.
     """
     entry = manifest["files"].get(role)
     if not isinstance(entry, dict) or "name" not in entry or "sha256" not in entry:
@@ -134,6 +134,8 @@ def verified_file(model_dir: str | Path, manifest: dict, role: str) -> Path:
     path = Path(model_dir) / entry["name"]
     if not path.is_file():
         raise ModelError(f"model file {path} is missing; export the model again")
+    if not check:
+        return path
     actual = sha256_file(path)
     if actual != entry["sha256"]:
         raise ModelError(
@@ -286,12 +288,8 @@ class Embedder:
         """
         manifest = read_manifest(model_dir)
         role = "int8" if quantized else "fp32"
-        if verify:
-            model_path = verified_file(model_dir, manifest, role)
-            tokenizer_path = verified_file(model_dir, manifest, "tokenizer")
-        else:
-            model_path = Path(model_dir) / manifest["files"][role]["name"]
-            tokenizer_path = Path(model_dir) / manifest["files"]["tokenizer"]["name"]
+        model_path = verified_file(model_dir, manifest, role, check=verify)
+        tokenizer_path = verified_file(model_dir, manifest, "tokenizer", check=verify)
         name = manifest.get("name", Path(model_dir).name)
         sha = manifest["files"][role]["sha256"]
         return cls(

@@ -104,6 +104,7 @@ class EmbeddingCache:
         self.embedder = embedder
         self.model_id = str(embedder.model_id)
         self.path = Path(path) if path is not None else default_cache_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         self._db.execute(_SCHEMA)
 
