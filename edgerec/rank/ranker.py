@@ -183,16 +183,17 @@ class Ranker:
             n_cent = 0 if st.centroids is None else len(st.centroids)
             probes = np.vstack([st.centroids if n_cent else np.zeros((0, emb.shape[1]), np.float32), emb[st.rows[disliked]]])
             if len(probes):
-                # one pass over the item embeddings: all centroids and disliked items at once
-                if n > len(cat) // 4:
-                    sims = (emb @ probes.T)[safe]
-                else:
-                    sims = emb[safe] @ probes.T
+                # one pass over the item embeddings for all centroids and disliked items; probes as rows
+                # so that the max over probes is an elementwise maximum of contiguous rows
+                whole = n > len(cat) // 4
+                sims = probes @ (emb.T if whole else emb[safe].T)
                 if n_cent:
-                    feats[:, 2] = sims[:, :n_cent].max(axis=1)
+                    best = sims[:n_cent].max(axis=0)
+                    feats[:, 2] = best[safe] if whole else best
                 if disliked.any():
                     nw = (st.weight[disliked] / st.weight[disliked].max()).astype(np.float32)
-                    feats[:, 4] = (sims[:, n_cent:] * nw).max(axis=1).clip(min=0)
+                    worst = (sims[n_cent:] * nw[:, None]).max(axis=0).clip(min=0)
+                    feats[:, 4] = worst[safe] if whole else worst
         if self._pop is not None:
             feats[:, 3] = self._pop[safe]
         feats[~known] = 0.0
