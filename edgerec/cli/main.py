@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from edgerec.cli import bench, store_cmds
+from edgerec.cli import bench, rank_cmds, store_cmds
+from edgerec.cli import eval as eval_cmds
 
 app = typer.Typer(
     name="edgerec",
@@ -14,7 +15,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 store_cmds.register(app)
+rank_cmds.register(app)
 app.add_typer(bench.app, name="bench")
+app.add_typer(eval_cmds.app, name="eval")
 
 
 def main() -> None:

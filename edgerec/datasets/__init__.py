@@ -1,0 +1,1 @@
+"""Dataset loaders. They take a path and never ship or download data."""

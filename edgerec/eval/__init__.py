@@ -1,0 +1,1 @@
+"""Evaluation: ranking metrics as free functions, and dataset evaluations built on them."""
