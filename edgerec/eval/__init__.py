@@ -1,0 +1,1 @@
+"""Evaluation metrics as free functions (EdgeWisePersona routine scoring, ranking metrics)."""
