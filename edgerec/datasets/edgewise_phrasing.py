@@ -1,0 +1,656 @@
+"""How the synthetic smart-home dialogues say things: device names, value
+phrases, numbers as words, confirmations, small talk and distractors.
+
+Everything here is a pure function of its arguments and a ``random.Random``;
+:mod:`edgerec.datasets.edgewise_synth` decides *what* is said and calls these
+to decide *how*. Every phrase that states a setting states its value in a form
+a careful reader recovers exactly (digits, words, "half", "max", "mute"...).
+
+>>> import random
+>>> number_words(24), number_words(100), number_words(7)
+('twenty-four', 'one hundred', 'seven')
+>>> say_request("ac", [("temperature", 22)], random.Random(1), p_words=0.0) != ""
+True
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Any
+
+__all__ = [
+    "number_words",
+    "say_number",
+    "device_name",
+    "say_request",
+    "say_confirmation",
+    "say_value_answer",
+    "ask_for_value",
+    "say_open_request",
+    "say_fix",
+    "say_indirect",
+    "say_relative",
+    "say_proposal",
+    "polite",
+    "join_clauses",
+    "small_talk",
+    "distractor",
+    "off_schema_request",
+    "acceptance",
+    "declination",
+    "closing",
+    "character_text",
+]
+
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
+def number_words(n: int, hyphen: bool = True) -> str:
+    """English words for 0..100 (``hyphen=False`` writes "twenty four").
+
+    >>> number_words(45, hyphen=False)
+    'forty five'
+    """
+    if not 0 <= n <= 100:
+        raise ValueError(f"number_words covers 0..100, got {n}")
+    if n == 100:
+        return "one hundred"
+    if n < 20:
+        return _ONES[n]
+    tens, ones = divmod(n, 10)
+    if not ones:
+        return _TENS[tens]
+    return f"{_TENS[tens]}{'-' if hyphen else ' '}{_ONES[ones]}"
+
+
+def say_number(n: int, rng: random.Random, p_words: float) -> str:
+    """Digits, or (with probability ``p_words``) words, sometimes unhyphenated.
+
+    >>> say_number(30, random.Random(0), p_words=1.0) in {"thirty"}
+    True
+    """
+    if rng.random() < p_words:
+        if n == 100 and rng.random() < 0.5:
+            return "a hundred"
+        return number_words(n, hyphen=rng.random() < 0.7)
+    return str(n)
+
+
+_DEVICE_NAMES = {
+    "tv": ["TV", "TV", "telly", "television", "living room TV", "smart TV", "tv"],
+    "ac": ["AC", "AC", "aircon", "air conditioning", "A/C", "air con", "climate control", "thermostat"],
+    "lights": ["lights", "lights", "lamps", "lighting", "living room lights", "ceiling lights", "lamp"],
+    "speaker": ["speaker", "speaker", "sound system", "soundbar", "smart speaker", "stereo", "music"],
+    "security": ["alarm", "security system", "home security", "alarm system", "security"],
+}
+_CANONICAL = {"tv": "TV", "ac": "AC", "lights": "lights", "speaker": "speaker", "security": "security system"}
+
+_ENUM_WORDS: dict[tuple[str, str], dict[Any, list[str]]] = {
+    ("tv", "input_source"): {
+        "HDMI1": ["HDMI 1", "HDMI one", "HDMI1", "the first HDMI input", "HDMI port 1", "HDMI-1"],
+        "HDMI2": ["HDMI 2", "HDMI two", "HDMI2", "the second HDMI input", "HDMI port 2", "HDMI-2"],
+        "AV": ["AV", "the AV input", "AV in", "the composite AV input"],
+        "Netflix": ["Netflix", "Netflix", "netflix", "the Netflix app"],
+        "YouTube": ["YouTube", "YouTube", "youtube", "the YouTube app"],
+    },
+    ("ac", "mode"): {
+        "heat": ["heat", "heating", "heat mode", "heating mode"],
+        "cool": ["cool", "cooling", "cool mode", "cooling mode"],
+        "auto": ["auto", "automatic", "auto mode", "automatic mode"],
+    },
+    ("lights", "color"): {
+        "warm": ["warm", "warm white", "a warm tone", "warm light"],
+        "cool": ["cool", "cool white", "cold white", "a cool tone"],
+        "neutral": ["neutral", "neutral white", "natural white", "a neutral tone"],
+    },
+    ("lights", "mode"): {
+        "static": ["static", "steady", "static mode", "solid, no effects"],
+        "dynamic": ["dynamic", "dynamic mode", "cycling", "animated"],
+    },
+    ("speaker", "equalizer"): {
+        "bass boost": ["bass boost", "bass boost", "boosted bass", "the bass boost preset", "extra bass"],
+        "balanced": ["balanced", "balanced", "a flat EQ", "the balanced preset", "neutral sound"],
+        "treble boost": ["treble boost", "treble boost", "boosted treble", "the treble boost preset", "extra treble"],
+    },
+}
+
+_FAN_WORDS = {0: ["off"], 1: ["low", "one", "1"], 2: ["medium", "two", "2"], 3: ["high", "max", "three", "3"]}
+
+
+def device_name(device: str, rng: random.Random) -> str:
+    """A way to name a device ("aircon", "telly"...)."""
+    return rng.choice(_DEVICE_NAMES[device])
+
+
+def _enum(device: str, field: str, value: Any, rng: random.Random) -> str:
+    return rng.choice(_ENUM_WORDS[(device, field)][value])
+
+
+def _percent(n: int, rng: random.Random, p_words: float) -> str:
+    if n == 50 and rng.random() < 0.25:
+        return "half"
+    if n == 100 and rng.random() < 0.35:
+        return rng.choice(["full", "max", "maximum"])
+    text = say_number(n, rng, p_words)
+    return text + rng.choice(["", "", "%", " percent"]) if text[0].isdigit() else text + rng.choice(["", " percent"])
+
+
+def _degrees(n: int, rng: random.Random, p_words: float) -> str:
+    text = say_number(n, rng, p_words)
+    if text[0].isdigit():
+        return text + rng.choice(["", " degrees", "°", "°C", " degrees", " C"])
+    return text + rng.choice(["", " degrees", " degrees"])
+
+
+def _value_text(device: str, field: str, value: Any, rng: random.Random, p_words: float) -> str:
+    """The value alone, as a user would say it (no device, no field name)."""
+    if (device, field) in _ENUM_WORDS:
+        return _enum(device, field, value, rng)
+    if field == "temperature":
+        return _degrees(value, rng, p_words)
+    if field == "fan_speed":
+        return rng.choice(_FAN_WORDS[value]) if rng.random() < 0.5 else say_number(value, rng, p_words)
+    if field == "brightness":
+        return _percent(value, rng, p_words)
+    if field == "armed":
+        return "armed" if value else "disarmed"
+    return say_number(value, rng, p_words)
+
+
+def _solo(device: str, field: str, value: Any, rng: random.Random, p_words: float) -> str:
+    """A clause asking for one setting; names the device or makes it obvious."""
+    d = device_name(device, rng)
+    v = _value_text(device, field, value, rng, p_words)
+    key = (device, field)
+    if key in (("tv", "volume"), ("speaker", "volume")):
+        if value == 0 and rng.random() < 0.6:
+            return rng.choice([f"mute the {d}", f"silence the {d}", f"put the {d} on mute"])
+        options = [
+            f"turn the {d} up to {v}", f"turn the {d} down to {v}", f"set the {d} volume to {v}",
+            f"~{d} volume to {v}", f"make the {d} volume {v}", f"put the volume on the {d} at {v}",
+            f"change the {d} sound level to {v}", f"~volume {v} on the {d}",
+        ]
+        if device == "speaker":
+            options += [f"play some music at volume {v}", f"~music at {v}", f"bring the {d} to {v}"]
+        return rng.choice(options)
+    if key == ("tv", "brightness"):
+        return rng.choice([
+            f"set the {d} brightness to {v}", f"~{d} brightness {v}", f"make the {d} picture {v} bright",
+            f"turn the {d} backlight to {v}", f"dim the {d} screen to {v}", f"the screen brightness on the {d} to {v}",
+        ])
+    if key == ("tv", "input_source"):
+        if value in ("Netflix", "YouTube"):
+            return rng.choice([
+                f"put {v} on", f"put {v} on the {d}", f"open {v} on the {d}", f"start {v}",
+                f"I want {v} on the {d}", f"fire up {v}", f"switch the {d} to {v}",
+            ])
+        return rng.choice([
+            f"switch to {v}", f"switch the {d} to {v}", f"change the input to {v}", f"~{d} input {v}",
+            f"set the {d} source to {v}", f"go to {v} on the {d}",
+        ])
+    if key == ("ac", "temperature"):
+        return rng.choice([
+            f"set the {d} to {v}", f"make it {v} in here", f"~{d} to {v}", f"I want {v} on the {d}",
+            f"bump the {d} to {v}", f"have the {d} hold {v}", f"set the temperature to {v}",
+            f"change the {d} temperature to {v}",
+        ])
+    if key == ("ac", "mode"):
+        extra = {
+            "heat": ["turn the heating on", "start heating with the {d}", "switch the {d} to heat"],
+            "cool": ["turn on the cooling", "put the {d} on cool", "get the {d} cooling"],
+            "auto": ["let the {d} run on auto", "set the {d} to automatic"],
+        }[value]
+        return rng.choice([f"put the {d} on {v}", f"switch the {d} to {v}", f"~{d} in {v}", f"set the {d} mode to {v}"]
+                          + [e.format(d=d) for e in extra])
+    if key == ("ac", "fan_speed"):
+        if value == 0 and rng.random() < 0.5:
+            return rng.choice([f"turn the {d} fan off", "switch the fan off", "~no fan"])
+        return rng.choice([
+            f"set the {d} fan to {v}", f"~{d} fan speed {v}", f"put the fan on {v}", f"~fan to {v} on the {d}",
+            f"make the {d} fan {v}",
+        ])
+    if key == ("lights", "brightness"):
+        if value == 0 and rng.random() < 0.5:
+            return rng.choice([f"turn the {d} all the way down to zero", f"dim the {d} to 0"])
+        return rng.choice([
+            f"dim the {d} to {v}", f"set the {d} to {v}", f"brighten the {d} to {v}", f"~{d} at {v}",
+            f"~{d} brightness {v}", f"put the {d} at {v} brightness", f"bring the {d} to {v}",
+        ])
+    if key == ("lights", "color"):
+        return rng.choice([
+            f"make the {d} {v}", f"switch the {d} to {v}", f"set the {d} colour to {v}",
+            f"set the {d} color to {v}", f"change the {d} to {v}", f"~{v} {d}",
+        ])
+    if key == ("lights", "mode"):
+        return rng.choice([
+            f"put the {d} on {v}", f"set the {d} to {v}", f"make the {d} {v}", f"switch the {d} mode to {v}",
+        ])
+    if key == ("speaker", "equalizer"):
+        return rng.choice([
+            f"set the {d} EQ to {v}", f"~{v} on the {d}", f"put the {d} equalizer on {v}",
+            f"switch the {d} to {v}", f"give me {v} on the {d}",
+        ])
+    if key == ("security", "armed"):
+        if value:
+            return rng.choice([f"arm the {d}", f"turn on the {d}", f"activate the {d}", f"switch the {d} on", f"set the {d} to armed"])
+        return rng.choice([f"disarm the {d}", f"turn off the {d}", f"deactivate the {d}", f"switch the {d} off", f"set the {d} to disarmed"])
+    if key == ("security", "alarm_volume"):
+        return rng.choice([
+            f"set the {d} volume to {v}", f"~alarm volume {v}", f"make the siren {v}", f"~{d} loudness to {v}",
+            f"set the siren volume on the {d} to {v}",
+        ])
+    raise KeyError(key)
+
+
+def _part(device: str, field: str, value: Any, rng: random.Random, p_words: float) -> str:
+    """A fragment for a further setting of a device already named in the clause."""
+    v = _value_text(device, field, value, rng, p_words)
+    key = (device, field)
+    table = {
+        ("tv", "volume"): [f"volume {v}", f"at volume {v}", f"with the sound at {v}", f"volume on {v}"],
+        ("tv", "brightness"): [f"brightness {v}", f"picture brightness at {v}", f"backlight {v}"],
+        ("tv", "input_source"): [f"on {v}", f"input {v}", f"switched to {v}"],
+        ("ac", "temperature"): [f"at {v}", f"to {v}", f"temperature {v}", f"holding {v}"],
+        ("ac", "mode"): [f"on {v}", f"in {v}", f"mode {v}"],
+        ("ac", "fan_speed"): [f"fan {v}", f"fan speed {v}", f"with the fan on {v}", f"fan at {v}"],
+        ("lights", "brightness"): [f"at {v}", f"brightness {v}", f"dimmed to {v}", f"{v} brightness"],
+        ("lights", "color"): [f"{v}", f"in {v}", f"colour {v}", f"color {v}"],
+        ("lights", "mode"): [f"{v}", f"on {v}", f"mode {v}"],
+        ("speaker", "volume"): [f"volume {v}", f"at {v}", f"volume at {v}"],
+        ("speaker", "equalizer"): [f"with {v}", f"EQ on {v}", f"equalizer {v}"],
+        ("security", "armed"): [v],
+        ("security", "alarm_volume"): [f"siren volume {v}", f"alarm volume at {v}", f"alarm at {v}"],
+    }
+    return rng.choice(table[key])
+
+
+def say_request(device: str, settings: Sequence[tuple[str, Any]], rng: random.Random, *, p_words: float) -> str:
+    """One clause asking for one or more settings of one device.
+
+    >>> say_request("tv", [("input_source", "HDMI2")], random.Random(3), p_words=0).lower().count("hdmi")
+    1
+    """
+    first, *rest = settings
+    clause = _solo(device, *first, rng, p_words)
+    if not rest:
+        return clause
+    parts = [_part(device, f, v, rng, p_words) for f, v in rest]
+    if len(parts) == 1:
+        return clause + rng.choice([", ", " and ", " with ", ", and "]) + parts[0]
+    return clause + ", " + ", ".join(parts[:-1]) + rng.choice([" and ", ", and ", ", "]) + parts[-1]
+
+
+def _confirm_value(device: str, field: str, value: Any, rng: random.Random) -> str:
+    key = (device, field)
+    if key in _ENUM_WORDS:
+        word = _enum(device, field, value, rng) if rng.random() < 0.4 else str(value)
+        return {
+            ("tv", "input_source"): f"input {word}",
+            ("ac", "mode"): f"{word} mode" if "mode" not in word else word,
+            ("lights", "color"): f"{word} colour",
+            ("lights", "mode"): f"{word} mode" if "mode" not in word else word,
+            ("speaker", "equalizer"): f"{word} EQ",
+        }[key]
+    if field == "armed":
+        return "armed" if value else "disarmed"
+    if field == "temperature":
+        return rng.choice([f"{value}°C", f"{value} degrees", f"{value}°"])
+    if field == "fan_speed":
+        return rng.choice([f"fan speed {value}", f"fan at {value}", f"fan {_FAN_WORDS[value][0]}"])
+    if field == "brightness":
+        return rng.choice([f"brightness {value}%", f"{value}% brightness", f"brightness at {value}"])
+    if field == "alarm_volume":
+        return f"alarm volume {value}"
+    return rng.choice([f"volume {value}", f"volume at {value}"])
+
+
+def say_confirmation(changes: Sequence[tuple[str, str, Any]], rng: random.Random, *, p_repeat: float) -> str:
+    """The assistant's reply after settings were made: repeats the values or not.
+
+    >>> "24" in say_confirmation([("ac", "temperature", 24)], random.Random(0), p_repeat=1.0)
+    True
+    """
+    if not changes or rng.random() >= p_repeat:
+        return rng.choice([
+            "Done!", "Sure, all set.", "On it.", "Okay, done.", "Consider it done.", "Got it, that's taken care of.",
+            "No problem, it's done.", "Right away.",
+        ])
+    by_device: dict[str, list[str]] = {}
+    for device, field, value in changes:
+        by_device.setdefault(device, []).append(_confirm_value(device, field, value, rng))
+    pieces = []
+    for device, values in by_device.items():
+        name = _CANONICAL[device] if rng.random() < 0.6 else device_name(device, rng)
+        plural = name.endswith(("lights", "lamps"))
+        verb = rng.choice(["are now at ", "are set to ", "— ", "now on "] if plural else ["is now at ", "is set to ", "— ", "now on "])
+        pieces.append(f"the {name} " + verb + _join(values, rng))
+    body = _join(pieces, rng)
+    text = rng.choice(["Done: ", "Okay, ", "Sure thing, ", "All set: ", "Got it, ", "", "Alright, "]) + body
+    return text[:1].upper() + text[1:] + rng.choice([".", ".", "!", ". Anything else?", ". Enjoy!"])
+
+
+def _join(items: Sequence[str], rng: random.Random) -> str:
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + rng.choice([" and ", ", and ", " plus "]) + items[-1]
+
+
+def ask_for_value(device: str, field: str, rng: random.Random) -> str:
+    """The assistant asks which value the user wants for a setting."""
+    questions = {
+        "volume": ["What volume would you like?", "Sure, to what volume?", "How loud should it be?"],
+        "brightness": ["What brightness level?", "How bright do you want it?", "To what level?"],
+        "temperature": ["What temperature should I set?", "Sure, how many degrees?", "Which temperature would you like?"],
+        "fan_speed": ["Which fan speed, from 0 to 3?", "What fan speed?"],
+        "input_source": ["Which input or app?", "What should I switch it to?"],
+        "mode": ["Which mode?", "Which mode would you like?"],
+        "color": ["Which colour tone: warm, cool or neutral?", "What colour would you like?"],
+        "equalizer": ["Which equalizer preset?", "Bass boost, balanced or treble boost?"],
+        "alarm_volume": ["How loud should the alarm be?", "What alarm volume?"],
+        "armed": ["Should I arm it or disarm it?"],
+    }
+    return rng.choice(questions[field])
+
+
+def say_value_answer(device: str, field: str, value: Any, rng: random.Random, *, p_words: float) -> str:
+    """The user's short answer to :func:`ask_for_value`."""
+    v = _value_text(device, field, value, rng, p_words)
+    return rng.choice([f"{v}", f"{v}, please", f"Make it {v}.", f"{v} is fine", f"Let's go with {v}.", f"Um, {v}.", f"{v} I think"])
+
+
+def say_open_request(device: str, field: str, rng: random.Random) -> str:
+    """The user names a setting to change without giving the value."""
+    d = device_name(device, rng)
+    label = {
+        "volume": "volume", "brightness": "brightness", "temperature": "temperature", "fan_speed": "fan speed",
+        "input_source": "input", "mode": "mode", "color": "colour", "equalizer": "equalizer", "alarm_volume": "alarm volume",
+        "armed": "security",
+    }[field]
+    return rng.choice([
+        f"Can you change the {d} {label}?", f"I need to adjust the {label} on the {d}.", f"The {d} {label}, please.",
+        f"Could you do something about the {d} {label}?", f"Let's change the {label} of the {d}.",
+    ])
+
+
+_LABELS = {
+    "volume": "volume", "brightness": "brightness", "temperature": "temperature", "fan_speed": "fan speed",
+    "input_source": "input", "mode": "mode", "color": "colour", "equalizer": "EQ", "alarm_volume": "alarm volume",
+    "armed": "alarm",
+}
+
+
+def say_fix(device: str, field: str, value: Any, rng: random.Random, *, p_words: float, kind: str, explicit: bool) -> str:
+    """A correction to ``value``: ``kind`` is ``same_turn`` (a clause tail),
+    ``next_turn`` or ``misheard`` (a whole message). With ``explicit`` the
+    setting is named, for when the value alone would be ambiguous.
+
+    >>> say_fix("ac", "temperature", 24, random.Random(0), p_words=0, kind="misheard", explicit=True).count("24")
+    1
+    """
+    v = _value_text(device, field, value, rng, p_words)
+    if explicit:
+        d = device_name(device, rng)
+        label = _LABELS[field]
+        if (device, field) in _ENUM_WORDS or field == "armed":
+            target = f"the {d} {label}" if field != "armed" else f"the {d}"
+        else:
+            target = f"the {d} {label}"
+        if kind == "same_turn":
+            return rng.choice([f"... actually make {target} {v}", f", no wait, {target} should be {v}",
+                               f" — sorry, I mean {target} at {v}"])
+        if kind == "next_turn":
+            return rng.choice([f"Actually, change {target} to {v}.", f"On second thought, {target} should be {v}.",
+                               f"Hmm, make {target} {v} instead."])
+        return rng.choice([f"No, I said {target} at {v}!", f"That's wrong, {target} should be {v}.",
+                           f"You misheard me: {target} {v}."])
+    if kind == "same_turn":
+        return rng.choice([f"... actually make it {v}", f", no wait, {v}", f" — sorry, I mean {v}",
+                           f". Hmm, no, {v} instead", f", or rather {v}"])
+    if kind == "next_turn":
+        return rng.choice([f"Actually, change that to {v}.", f"On second thought, {v}.",
+                           f"Hmm, can you make the {device_name(device, rng)} {v} instead?",
+                           f"Wait, {v} would be better.", f"Let's do {v} after all."])
+    return rng.choice([f"No, I said {v}!", f"That's wrong, {v} please.", f"Not that, {v}.", f"You misheard me, {v}."])
+
+
+# Indirect openers: (user complaint, assistant proposal template). The proposal
+# names the value, which the user then accepts (or gives a number for).
+_INDIRECT: dict[tuple[str, str, Any], list[tuple[str, str]]] = {
+    ("ac", "mode", "heat"): [
+        ("It's freezing in here.", "Shall I switch the AC to heat mode?"),
+        ("Brr, I'm so cold.", "Would you like me to turn on the heating?"),
+        ("My hands are like ice, this room is chilly.", "Should I put the air conditioning on heat?"),
+    ],
+    ("ac", "mode", "cool"): [
+        ("It's boiling in here.", "Want me to put the AC on cool?"),
+        ("I'm sweating, it's way too hot.", "Shall I switch the air con to cooling mode?"),
+        ("The room is stuffy and warm.", "Should I turn on cooling?"),
+    ],
+    ("ac", "mode", "auto"): [
+        ("I never know what to set the aircon to.", "I can put it on auto mode and let it decide. Okay?"),
+    ],
+    ("security", "armed", True): [
+        ("I'm heading out now.", "Do you want me to arm the security system?"),
+        ("Going to bed, make sure the house is safe.", "Shall I arm the alarm?"),
+    ],
+    ("security", "armed", False): [
+        ("I'm home!", "Welcome back. Should I disarm the security system?"),
+        ("The dog walker is coming over.", "Do you want me to disarm the alarm?"),
+    ],
+    ("speaker", "equalizer", "bass boost"): [
+        ("This song has no punch at all.", "Shall I turn on bass boost on the speaker?"),
+    ],
+    ("speaker", "equalizer", "treble boost"): [
+        ("The vocals sound muffled.", "Would treble boost on the speaker help?"),
+    ],
+    ("lights", "color", "warm"): [
+        ("I want it to feel cosy in here.", "How about warm white light?"),
+    ],
+    ("lights", "color", "cool"): [
+        ("I need to focus on some work.", "Shall I switch the lights to cool white?"),
+    ],
+    ("tv", "input_source", "Netflix"): [
+        ("I want to catch up on my series.", "Shall I open Netflix on the TV?"),
+    ],
+    ("tv", "input_source", "YouTube"): [
+        ("I'd like to watch some videos.", "Should I open YouTube on the TV?"),
+    ],
+}
+
+# Complaints that lead to a number the assistant asks for.
+_INDIRECT_NUMERIC: dict[tuple[str, str], list[str]] = {
+    ("tv", "volume"): ["I can barely hear the TV.", "The telly is way too loud.", "Can't make out what they're saying on TV."],
+    ("speaker", "volume"): ["The music is too quiet.", "The music is blasting, it's too much."],
+    ("lights", "brightness"): ["It's too dark to read in here.", "These lights are way too harsh.", "I can hardly see anything."],
+    ("tv", "brightness"): ["The TV picture is really dim.", "The TV screen is blinding me."],
+    ("ac", "temperature"): ["It's not quite comfortable in here.", "The temperature is off."],
+    ("security", "alarm_volume"): ["The alarm was deafening last time."],
+}
+
+
+def say_indirect(device: str, field: str, value: Any, rng: random.Random) -> tuple[str, str] | None:
+    """An indirect opener ``(user line, assistant reply)`` for this setting, or None.
+
+    For enum/bool values the assistant's reply proposes the value itself; for
+    numbers it asks for one. The caller adds the user's answer.
+    """
+    if (device, field, value) in _INDIRECT:
+        return rng.choice(_INDIRECT[(device, field, value)])
+    if (device, field) in _INDIRECT_NUMERIC:
+        return rng.choice(_INDIRECT_NUMERIC[(device, field)]), ask_for_value(device, field, rng)
+    return None
+
+
+def say_relative(device: str, field: str, value: Any, start: int, rng: random.Random) -> tuple[str, str]:
+    """``(user line, assistant line)``: a relative change, the assistant states the result.
+
+    ``start`` is where the setting was before; only the assistant says ``value``.
+    """
+    d = device_name(device, rng)
+    up = value > start
+    label = {"volume": "volume", "brightness": "brightness", "temperature": "temperature", "alarm_volume": "alarm volume", "fan_speed": "fan"}[field]
+    if field == "temperature":
+        user = rng.choice(["Make it a bit warmer.", "A couple of degrees warmer, please."] if up else ["Make it a bit cooler.", "Can you cool it down a little?"])
+        reply = rng.choice([f"I've set the {d} to {value} degrees.", f"Okay, the {d} is now at {value}°C."])
+    elif field in ("volume", "alarm_volume"):
+        user = rng.choice([f"Turn the {d} up a bit.", f"A little louder on the {d}.", f"{d} louder please"] if up
+                          else [f"Turn the {d} down a bit.", f"Quieter on the {d}, please.", f"{d} a bit softer"])
+        reply = rng.choice([f"The {d} {label} is now {value}.", f"Done, {label} set to {value}.", f"I've changed the {label} to {value}."])
+    else:
+        user = rng.choice([f"Brighter {d}, please.", f"Turn the {d} up a notch."] if up else [f"Dim the {d} a bit.", f"The {d} a little darker."])
+        reply = rng.choice([f"Okay, {label} is at {value}% now.", f"I've set the {d} {label} to {value}."])
+    return user, reply
+
+
+def say_proposal(device: str, field: str, value: Any, rng: random.Random) -> str:
+    """The assistant offers a further setting (the user will accept or decline)."""
+    text = _confirm_value(device, field, value, rng)
+    name = device_name(device, rng)
+    return rng.choice([
+        f"Would you like me to set the {name} to {text} as well?",
+        f"Should I also put the {name} on {text}?",
+        f"Last time you had the {name} at {text}. Want that too?",
+        f"Shall I set the {name} to {text} too?",
+    ])
+
+
+def acceptance(rng: random.Random) -> str:
+    """A user's yes."""
+    return rng.choice(["Yes please.", "Yeah, do it.", "Sure.", "Yes.", "Sounds good.", "Perfect, thanks.", "Yep!", "Please do."])
+
+
+def declination(rng: random.Random) -> str:
+    """A user's no."""
+    return rng.choice(["No, leave it as it is.", "No thanks.", "Nah, that's fine.", "Not now.", "No, don't touch that."])
+
+
+def polite(clause: str, rng: random.Random) -> str:
+    """Wrap a request clause as a whole user message.
+
+    A clause starting with ``~`` is nominal ("TV volume to 30") and only gets
+    wrappers that read well without a verb; the markers are removed.
+
+    >>> polite("~TV input HDMI 2", random.Random(0)).count("~")
+    0
+    """
+    nominal = clause.startswith("~")
+    clause = clause.replace("~", "")
+    if nominal:
+        form = rng.choice(["{C}.", "{c}", "{C} please.", "{C}, thanks.", "Hey, {c}.", "Okay, {c}.", "{C}, please."])
+    else:
+        form = rng.choice([
+            "Could you {c}?", "Please {c}.", "{C}, thanks.", "Hey, {c}.", "I'd like you to {c}.", "Can you {c}?",
+            "{C}.", "{c}", "{C} please.", "Would you {c}?", "Okay, {c}.", "Hi! {C}.",
+        ])
+    return form.format(c=clause, C=clause[:1].upper() + clause[1:])
+
+
+def join_clauses(clauses: Sequence[str], rng: random.Random) -> str:
+    """Several requests in one clause ("A and B", "A, then B", "A. Also, B")."""
+    if len(clauses) == 1:
+        return clauses[0]
+    text = clauses[0]
+    for clause in clauses[1:]:
+        text += rng.choice([" and ", ", and ", ", then ", ", also ", "; oh and ", " and also "]) + clause
+    return text
+
+
+def small_talk(meta: dict[str, str], rng: random.Random, *, k: int = 1, opening: bool = False) -> list[tuple[str, str]]:
+    """``k`` different chit-chat exchanges ``(user, assistant)``, consistent with the meta.
+
+    With ``opening`` the first one may be a greeting.
+
+    >>> len(small_talk({"weather": "rainy"}, random.Random(0), k=3))
+    3
+    """
+    weather = meta.get("weather", "cloudy")
+    tod = meta.get("time_of_day", "afternoon")
+    weekend = meta.get("day_of_week") == "weekend"
+    pairs = [
+        ("How's it going?", "All good here! How can I help?"),
+        ("What's the weather like?", f"It's {weather} outside right now."),
+        ("Did you see the game last night?", "I missed it, but I heard it was a close one!"),
+        ("I'm so tired.", "Take it easy. I'm here if you need anything."),
+        ("Remind me, do we have milk?", "I can't check the fridge, but I can add milk to your shopping list."),
+        ("Thanks for yesterday.", "Any time!"),
+        ("Tell me a joke.", "Why did the thermostat go to therapy? It had too many issues to regulate."),
+        ("I just got back from the gym.", "Nice work! Hope it went well."),
+        ("What should I cook tonight?", "How about a quick pasta? It takes about twenty minutes."),
+        ("Any news today?", "Nothing major. A quiet day so far."),
+        ("I think I'm catching a cold.", "Oh no. Rest up and drink plenty of water."),
+    ]
+    if weekend:
+        pairs += [("Finally the weekend.", "Enjoy it! Any plans?"), ("No work today, thank god.", "Time to relax then.")]
+    else:
+        pairs += [("Long day at work today.", "Sorry to hear that. Let's make it a relaxing evening."),
+                  ("Ugh, work tomorrow again.", "Hang in there!")]
+    if weather in ("rainy", "snowy"):
+        pairs.append((f"Can you believe how {weather} it is?", "Quite the weather. Good day to stay in."))
+    chosen = rng.sample(pairs, min(k, len(pairs)))
+    if opening and rng.random() < 0.5:
+        greeting = {"morning": "Good morning", "afternoon": "Good afternoon"}.get(tod, "Good evening")
+        chosen[0] = (rng.choice([f"{greeting}!", "Hi there.", "Hey assistant.", f"{greeting}, how are you?"]),
+                     rng.choice([f"{greeting}! What can I do for you?", "Hello! How can I help?", "Hi! I'm doing well."]))
+    return chosen
+
+
+_OUTDOOR_DEGREES = {"very cold": (-12, -1), "cold": (0, 8), "mild": (9, 17), "warm": (18, 25), "hot": (26, 38)}
+
+
+def distractor(meta: dict[str, str], rng: random.Random) -> str:
+    """A sentence holding numbers that are not settings (times, counts, weather)."""
+    lo, hi = _OUTDOOR_DEGREES.get(meta.get("outdoor_temp", "mild"), (9, 17))
+    outside = rng.randint(lo, hi)
+    return rng.choice([
+        f"I'm leaving in {rng.choice([5, 10, 15, 20, 30])} minutes.",
+        f"I have a meeting at {rng.randint(7, 11)}:{rng.choice(['00', '15', '30', '45'])}.",
+        f"It's {outside} degrees outside apparently.",
+        f"The game starts at {rng.randint(6, 9)}.",
+        f"I've had {rng.choice(['two', 'three', '2', '3'])} coffees already.",
+        f"My flight is on the {rng.randint(2, 28)}th.",
+        f"Just watched {rng.randint(2, 5)} episodes in a row.",
+        f"Dinner's in {rng.choice(['half an hour', '20 minutes', 'an hour', '45 minutes'])}.",
+        f"We're {rng.randint(2, 6)} people tonight.",
+        f"Wake me at {rng.randint(5, 8)}:{rng.choice(['00', '30'])} tomorrow.",
+        "Channel 4 had a great documentary on.",
+    ])
+
+
+def off_schema_request(rng: random.Random) -> tuple[str, str]:
+    """A request for something edgerec's schema does not model, and its reply."""
+    minutes = rng.choice([5, 10, 15, 25])
+    oven = rng.choice([180, 200, 220])
+    return rng.choice([
+        (f"Set a timer for {minutes} minutes.", f"Timer set for {minutes} minutes."),
+        (f"Preheat the oven to {oven} degrees.", f"The oven is preheating to {oven} degrees."),
+        ("Close the blinds halfway.", "The blinds are at 50%."),
+        ("Start the robot vacuum.", "The vacuum is on its way."),
+        ("Lock the front door.", "The front door is locked."),
+        ("Put the kettle on.", "The kettle is on."),
+        ("Add eggs to the shopping list.", "Eggs added."),
+        (f"Set the fridge to {rng.randint(2, 5)} degrees.", "Fridge temperature updated."),
+    ])
+
+
+def closing(rng: random.Random) -> tuple[str, str]:
+    """A closing exchange."""
+    return rng.choice([
+        ("Thanks!", "You're welcome!"), ("That's all, cheers.", "Have a nice one!"), ("Perfect.", "Glad to help."),
+        ("Great, thank you.", "Anytime."), ("Nice.", "Enjoy!"),
+    ])
+
+
+_NAMES = ["Maya", "Tomasz", "Aisha", "Liam", "Sofia", "Kenji", "Elena", "Marcus", "Priya", "Jonas", "Chloe", "Diego", "Hana", "Oskar", "Nadia"]
+_JOBS = ["nurse working shifts", "software developer", "retired teacher", "graduate student", "chef", "accountant",
+         "freelance designer", "firefighter", "journalist", "pharmacist", "musician", "civil engineer"]
+_TRAITS = ["loves quiet evenings", "is a film buff", "works out early", "hates being cold", "hosts friends often",
+           "is security-conscious", "listens to music all day", "reads before bed", "is rarely home on weekends",
+           "likes a bright home", "sleeps lightly", "follows football closely"]
+
+
+def character_text(rng: random.Random) -> str:
+    """A short persona line for ``characters.jsonl`` (it does not spell out routines)."""
+    traits = rng.sample(_TRAITS, 2)
+    return f"{rng.choice(_NAMES)}, {rng.randint(22, 74)}, {rng.choice(_JOBS)}; {traits[0]} and {traits[1]}."
