@@ -139,6 +139,20 @@ def test_phenomena_rates_near_config(traced):
     partial = sum("partial" in t.phenomena for t in routine_sessions) / len(routine_sessions)
     assert 0.15 < partial < cfg.p_partial + 0.04  # single-setting routines cannot be partial
     assert rate["indirect"] > 0.01 and rate["distractor"] > 0.1
+    for name in ("usual", "pronoun_followup", "from_value", "state_query", "casual", "context_preface",
+                 "relative", "ask_value", "proposal", "split_device", "multi_request", "extra_request"):
+        assert any(name in t.phenomena for t in traces), name
+
+
+def test_usual_sessions_state_every_value_in_the_assistant_turn(traced):
+    checked = 0
+    for user, traces in traced:
+        for session, trace in zip(user.sessions, traces):
+            if "usual" not in trace.phenomena:
+                continue
+            assert trace.actions == user.routines[trace.routine]["actions"]
+            checked += 1
+    assert checked >= 5
 
 
 def test_misheard_values_are_rebutted_by_the_user(traced):

@@ -29,6 +29,12 @@ __all__ = [
     "ask_for_value",
     "say_open_request",
     "say_fix",
+    "say_followup",
+    "say_from_to",
+    "say_state_query",
+    "say_usual",
+    "context_preface",
+    "casual",
     "say_indirect",
     "say_relative",
     "say_proposal",
@@ -178,7 +184,7 @@ def _solo(device: str, field: str, value: Any, rng: random.Random, p_words: floa
     if key == ("tv", "brightness"):
         return rng.choice([
             f"set the {d} brightness to {v}", f"~{d} brightness {v}", f"make the {d} picture {v} bright",
-            f"turn the {d} backlight to {v}", f"dim the {d} screen to {v}", f"the screen brightness on the {d} to {v}",
+            f"turn the {d} backlight to {v}", f"dim the {d} screen to {v}", f"~the screen brightness on the {d} to {v}",
         ])
     if key == ("tv", "input_source"):
         if value in ("Netflix", "YouTube"):
@@ -282,8 +288,12 @@ def say_request(device: str, settings: Sequence[tuple[str, Any]], rng: random.Ra
     return clause + ", " + ", ".join(parts[:-1]) + rng.choice([" and ", ", and ", ", "]) + parts[-1]
 
 
-def _confirm_value(device: str, field: str, value: Any, rng: random.Random) -> str:
+def _confirm_value(device: str, field: str, value: Any, rng: random.Random, p_words: float = 0.0) -> str:
     key = (device, field)
+    if isinstance(value, int) and not isinstance(value, bool) and rng.random() < p_words:
+        word = number_words(value)
+        return {"temperature": f"{word} degrees", "fan_speed": f"fan speed {word}", "brightness": f"{word} percent brightness",
+                "alarm_volume": f"alarm volume {word}"}.get(field, f"volume {word}")
     if key in _ENUM_WORDS:
         word = _enum(device, field, value, rng) if rng.random() < 0.4 else str(value)
         return {
@@ -306,7 +316,9 @@ def _confirm_value(device: str, field: str, value: Any, rng: random.Random) -> s
     return rng.choice([f"volume {value}", f"volume at {value}"])
 
 
-def say_confirmation(changes: Sequence[tuple[str, str, Any]], rng: random.Random, *, p_repeat: float) -> str:
+def say_confirmation(
+    changes: Sequence[tuple[str, str, Any]], rng: random.Random, *, p_repeat: float, p_words: float = 0.0
+) -> str:
     """The assistant's reply after settings were made: repeats the values or not.
 
     >>> "24" in say_confirmation([("ac", "temperature", 24)], random.Random(0), p_repeat=1.0)
@@ -319,7 +331,7 @@ def say_confirmation(changes: Sequence[tuple[str, str, Any]], rng: random.Random
         ])
     by_device: dict[str, list[str]] = {}
     for device, field, value in changes:
-        by_device.setdefault(device, []).append(_confirm_value(device, field, value, rng))
+        by_device.setdefault(device, []).append(_confirm_value(device, field, value, rng, p_words))
     pieces = []
     for device, values in by_device.items():
         name = _CANONICAL[device] if rng.random() < 0.6 else device_name(device, rng)
@@ -413,6 +425,96 @@ def say_fix(device: str, field: str, value: Any, rng: random.Random, *, p_words:
                            f"Hmm, can you make the {device_name(device, rng)} {v} instead?",
                            f"Wait, {v} would be better.", f"Let's do {v} after all."])
     return rng.choice([f"No, I said {v}!", f"That's wrong, {v} please.", f"Not that, {v}.", f"You misheard me, {v}."])
+
+
+def say_followup(device: str, settings: Sequence[tuple[str, Any]], rng: random.Random, *, p_words: float) -> str:
+    """A request about the device just discussed, naming it only by pronoun.
+
+    >>> text = say_followup("lights", [("color", "warm")], random.Random(0), p_words=0)
+    >>> "warm" in text and ("them" in text or "their" in text)
+    True
+    """
+    (first, value), *rest = settings
+    plural = device == "lights"
+    it, its = ("them", "their") if plural else ("it", "its")
+    v = _value_text(device, first, value, rng, p_words)
+    if first == "armed":
+        clause = rng.choice([f"{'arm' if value else 'disarm'} {it} now", f"and set {it} to {v}"])
+    elif (device, first) in _ENUM_WORDS:
+        clause = rng.choice([f"put {it} on {v}", f"switch {it} to {v}", f"make {it} {v}", f"and {v} for {it}"])
+    else:
+        label = _LABELS[first]
+        clause = rng.choice([f"set {its} {label} to {v}", f"and {its} {label} to {v}", f"make {its} {label} {v}",
+                             f"bring {its} {label} to {v}"])
+    if rest:
+        clause += ", " + ", ".join(_part(device, f, val, rng, p_words) for f, val in rest)
+    return rng.choice(["Also, {c}.", "And {c}.", "Oh, {c} too.", "{C} as well.", "Now {c}.", "{C}, please."]).format(
+        c=clause, C=clause[:1].upper() + clause[1:]
+    ).replace("And and ", "And ").replace("Also, and ", "Also, ").replace("Now and ", "Now ")
+
+
+def say_from_to(device: str, field: str, old: int, value: int, rng: random.Random, *, p_words: float) -> str:
+    """A clause naming the current value and the wanted one ("from 40 down to 20").
+
+    >>> text = say_from_to("tv", "volume", 40, 20, random.Random(2), p_words=0)
+    >>> text.index("40") < text.index("20")
+    True
+    """
+    d = device_name(device, rng)
+    label = _LABELS[field]
+    o = say_number(old, rng, p_words)
+    v = _value_text(device, field, value, rng, p_words)
+    direction = "up" if value > old else "down"
+    return rng.choice([
+        f"take the {d} {label} from {o} {direction} to {v}",
+        f"the {d} {label} is on {o} right now, set it to {v}",
+        f"the {d} is at {o}, can you make it {v}",
+        f"change the {d} {label} from {o} to {v}",
+        f"{d} {label} {o} is no good, go to {v}",
+    ])
+
+
+def say_state_query(device: str, field: str, value: Any, rng: random.Random) -> tuple[str, str, str]:
+    """``(user question, assistant answer with the current value, user: leave it)``."""
+    d = device_name(device, rng)
+    label = _LABELS[field]
+    is_ = "are" if d.endswith(("lights", "lamps")) else "is"
+    return (
+        rng.choice([f"What's the {d} {label} at right now?", f"What is the {label} on the {d}?",
+                    f"Remind me what the {d} {label} {is_} set to?"]),
+        rng.choice([f"The {d} {is_} currently at {_confirm_value(device, field, value, rng)}.",
+                    f"Right now it's {_confirm_value(device, field, value, rng)}."]),
+        rng.choice(["Okay, leave it like that.", "Fine, keep it.", "Alright, no change then.", "Hm, okay. Leave it.", "Good."]),
+    )
+
+
+def say_usual(meta: dict[str, str], rng: random.Random) -> str:
+    """The user asks for their habitual setup without naming any value."""
+    tod = meta.get("time_of_day", "evening")
+    return rng.choice([
+        "The usual, please.", f"Set things up like every {tod}.", f"Can you do my {tod} setup?",
+        "You know what I like, set it up.", "Same as always, please.", f"Get the house ready the usual {tod} way.",
+    ])
+
+
+def context_preface(meta: dict[str, str], rng: random.Random) -> str:
+    """What the user is about to do, said before a request (no value in it)."""
+    tod = meta.get("time_of_day", "evening")
+    options = ["I'm about to start a movie.", "Friends are coming over soon.", "Just got home.", "Working from home today.",
+               "Time to cook dinner.", "I want to relax a bit.", "Okay, workout time.", "Let me get comfortable."]
+    options += {"morning": ["Just woke up.", "Getting ready for work."], "night": ["Getting ready for bed.", "Heading to sleep soon."],
+                "evening": ["Long evening ahead.", "Dinner's done."], "afternoon": ["Quick break from work.", "Lazy afternoon."]}.get(tod, [])
+    return rng.choice(options)
+
+
+def casual(text: str, rng: random.Random) -> str:
+    """Typed-on-a-phone style: lower case, "pls"/"thx", no final full stop.
+
+    >>> casual("Set the TV to 30, please.", random.Random(0)).startswith("set the tv")
+    True
+    """
+    text = text.lower().replace("please", rng.choice(["pls", "plz", "please"])).replace("thanks", rng.choice(["thx", "ty", "thanks"]))
+    return text.rstrip(".")
 
 
 # Indirect openers: (user complaint, assistant proposal template). The proposal

@@ -100,6 +100,20 @@ class SynthConfig:
     """A request for an unmodelled device (oven, blinds, timer)."""
     p_closing: float = 0.5
     """A closing "thanks" exchange."""
+    p_context_preface: float = 0.25
+    """The first request starts with what the user is about to do ("Just got home.")."""
+    p_followup_pronoun: float = 0.6
+    """Per follow-up on the device just discussed: named only as "it"/"them"."""
+    p_from_value: float = 0.1
+    """Per numeric single-setting turn: the current value is said too ("from 40 down to 20")."""
+    p_state_query: float = 0.1
+    """The user asks what a setting is at, hears a value, and leaves it."""
+    p_usual: float = 0.06
+    """A full routine session is asked for as "the usual"; only the assistant states the values."""
+    p_casual: float = 0.12
+    """Per request message: typed casually (lower case, "pls", no full stop)."""
+    p_assistant_words: float = 0.1
+    """Per number in an assistant confirmation: written as words."""
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -344,6 +358,7 @@ class _Dialogue:
         self.rng, self.cfg, self.meta = rng, cfg, meta
         self.messages: list[dict[str, str]] = []
         self.phenomena: set[str] = set()
+        self.preface = say.context_preface(meta, rng) if self.chance(cfg.p_context_preface, "context_preface") else None
 
     def user(self, text: str) -> None:
         self.messages.append({"role": "user", "text": text})
@@ -357,11 +372,20 @@ class _Dialogue:
             self.phenomena.add(name)
         return hit
 
-    def with_distractor(self, text: str) -> str:
-        if not self.chance(self.cfg.p_distractor, "distractor"):
-            return text
-        extra = say.distractor(self.meta, self.rng)
-        return f"{extra} {text}" if self.rng.random() < 0.5 else f"{text} {extra}"
+    def confirm(self, changes: list[Request], p_repeat: float | None = None) -> None:
+        repeat = self.cfg.p_confirm_repeat if p_repeat is None else p_repeat
+        self.assistant(say.say_confirmation(changes, self.rng, p_repeat=repeat, p_words=self.cfg.p_assistant_words))
+
+    def request(self, text: str) -> None:
+        """A user message that asks for something: dressed with preface, distractor, casual style."""
+        if self.preface:
+            text, self.preface = f"{self.preface} {text}", None
+        if self.chance(self.cfg.p_distractor, "distractor"):
+            extra = say.distractor(self.meta, self.rng)
+            text = f"{extra} {text}" if self.rng.random() < 0.5 else f"{text} {extra}"
+        if self.chance(self.cfg.p_casual, "casual"):
+            text = say.casual(text, self.rng)
+        self.user(text)
 
     # one turn per style -------------------------------------------------------
 
@@ -390,43 +414,53 @@ class _Dialogue:
                 clauses.append(clause)
             else:
                 clauses.append(say.say_request(device, settings, rng, p_words=p_words))
-        self.user(self.with_distractor(say.polite(say.join_clauses(clauses, rng), rng)))
+        self.request(say.polite(say.join_clauses(clauses, rng), rng))
         if fix and kind in ("misheard", "next_turn"):
             device, name, right, wrong = fix
             shown = [(d, f, wrong if (d, f) == (device, name) else v) for d, f, v in said]
             # Misheard: the assistant echoes a value the user never said. Next
             # turn: the user said the wrong value, the assistant may echo it.
-            repeat = 1.0 if kind == "misheard" else self.cfg.p_confirm_repeat
-            self.assistant(say.say_confirmation(shown, rng, p_repeat=repeat))
+            self.confirm(shown, 1.0 if kind == "misheard" else None)
             self.user(say.say_fix(device, name, right, rng, p_words=p_words, kind=kind, explicit=explicit))
-            self.assistant(say.say_confirmation([(device, name, right)], rng, p_repeat=0.8))
+            self.confirm([(device, name, right)], 0.8)
         else:
-            self.assistant(say.say_confirmation(said, rng, p_repeat=self.cfg.p_confirm_repeat))
+            self.confirm(said)
         if kind:
             self.phenomena.add("correction")
             self.phenomena.add(f"correction_{kind}")
 
+    def followup(self, device: str, settings: list[tuple[str, Any]]) -> None:
+        self.request(say.say_followup(device, settings, self.rng, p_words=self.cfg.p_words))
+        self.confirm([(device, f, v) for f, v in settings])
+
+    def from_to(self, device: str, name: str, value: int) -> None:
+        spec = DEVICE_FIELDS[device][name]
+        old = self.rng.choice([v for v in range(value - 25, value + 26, 5) if v != value and v in spec] or [spec.start])
+        clause = say.say_from_to(device, name, old, value, self.rng, p_words=self.cfg.p_words)
+        self.request(say.polite(clause, self.rng))
+        self.confirm([(device, name, value)])
+
     def indirect(self, device: str, name: str, value: Any, opener: tuple[str, str]) -> None:
         complaint, reply = opener
-        self.user(self.with_distractor(complaint))
+        self.request(complaint)
         self.assistant(reply)
         if isinstance(value, int) and not isinstance(value, bool) and name in _NUMERIC:
             self.user(say.say_value_answer(device, name, value, self.rng, p_words=self.cfg.p_words))
         else:
             self.user(say.acceptance(self.rng))
-        self.assistant(say.say_confirmation([(device, name, value)], self.rng, p_repeat=self.cfg.p_confirm_repeat))
+        self.confirm([(device, name, value)])
 
     def ask_value(self, device: str, name: str, value: Any) -> None:
-        self.user(self.with_distractor(say.say_open_request(device, name, self.rng)))
+        self.request(say.say_open_request(device, name, self.rng))
         self.assistant(say.ask_for_value(device, name, self.rng))
         self.user(say.say_value_answer(device, name, value, self.rng, p_words=self.cfg.p_words))
-        self.assistant(say.say_confirmation([(device, name, value)], self.rng, p_repeat=self.cfg.p_confirm_repeat))
+        self.confirm([(device, name, value)])
 
     def relative(self, device: str, name: str, value: int) -> None:
         spec = DEVICE_FIELDS[device][name]
         starts = [v for v in range(value - 10, value + 11) if v != value and v in spec]
         user, reply = say.say_relative(device, name, value, self.rng.choice(starts), self.rng)
-        self.user(self.with_distractor(user))
+        self.request(user)
         self.assistant(reply)
         if self.rng.random() < 0.5:
             self.user(say.acceptance(self.rng))
@@ -435,7 +469,14 @@ class _Dialogue:
         """Appends a proposal to the last assistant message; the user accepts."""
         self.messages[-1]["text"] += " " + say.say_proposal(device, name, value, self.rng)
         self.user(say.acceptance(self.rng))
-        self.assistant(say.say_confirmation([(device, name, value)], self.rng, p_repeat=self.cfg.p_confirm_repeat))
+        self.confirm([(device, name, value)])
+
+    def usual(self, requests: list[Request]) -> None:
+        """The user asks for "the usual"; the assistant spells out every setting."""
+        self.request(say.say_usual(self.meta, self.rng))
+        self.confirm(requests, 1.0)
+        if self.rng.random() < 0.6:
+            self.user(say.acceptance(self.rng))
 
     def declined_proposal(self, requests: list[Request]) -> None:
         taken = {(d, f) for d, f, _ in requests}
@@ -444,37 +485,68 @@ class _Dialogue:
         self.user(say.declination(self.rng))
         self.assistant(self.rng.choice(["Okay, I'll leave it.", "No problem.", "Alright.", "Sure, leaving it as is."]))
 
+    def state_query(self, requests: list[Request], *, before_requests: bool) -> None:
+        """The user asks what a setting is at and hears a value that is not a request.
 
-def _render(rng: random.Random, cfg: SynthConfig, meta: dict[str, str], requests: list[Request]) -> _Dialogue:
-    """Messages for a session whose final settings are ``requests``."""
+        Only ``before_requests`` may it be about a setting the session later
+        changes (asking after a change would contradict the final value).
+        """
+        rng = self.rng
+        if before_requests and requests and rng.random() < 0.5:
+            device, name, value = rng.choice(requests)
+            value = _different_value(device, name, value, rng)
+        else:
+            [(device, name, value)] = _random_requests(rng, 1, {(d, f) for d, f, _ in requests})
+        question, answer, leave = say.say_state_query(device, name, value, rng)
+        self.user(question)
+        self.assistant(answer)
+        if not any((d, f) == (device, name) for d, f, _ in requests):
+            self.user(leave)
+            self.assistant(rng.choice(["Okay.", "Sure.", "Alright, no change."]))
+
+
+def _render(
+    rng: random.Random, cfg: SynthConfig, meta: dict[str, str], requests: list[Request], *, usual: bool = False
+) -> _Dialogue:
+    """Messages for a session whose final settings are ``requests``.
+
+    With ``usual`` the user asks for "the usual" and only the assistant states
+    the settings.
+    """
     dia = _Dialogue(rng, cfg, meta)
     n_talk = rng.randint(1, 3) if dia.chance(cfg.p_small_talk, "small_talk") else 0
     slots = sorted(rng.choices(["start", "middle", "end"], weights=[3, 1, 1], k=n_talk), key=["start", "middle", "end"].index)
     chit_chat = list(zip(slots, say.small_talk(meta, rng, k=n_talk, opening=slots[:1] == ["start"]))) if n_talk else []
 
-    # Group by device, keeping a device's settings together unless split.
+    # Group by device, keeping a device's settings together unless split;
+    # the two halves of a split device stay next to each other.
     by_device: dict[str, list[tuple[str, Any]]] = {}
     for device, name, value in requests:
         by_device.setdefault(device, []).append((name, value))
+    groups = list(by_device.items())
+    rng.shuffle(groups)
     units: list[tuple[str, list[tuple[str, Any]]]] = []
-    for device, settings in by_device.items():
+    for device, settings in groups:
         if len(settings) >= 2 and dia.chance(cfg.p_split_device, "split_device"):
             cut = rng.randint(1, len(settings) - 1)
             units += [(device, settings[:cut]), (device, settings[cut:])]
         else:
             units.append((device, settings))
-    rng.shuffle(units)
     turns: list[list[tuple[str, list[tuple[str, Any]]]]] = []
-    for unit in units:
-        if turns and turns[-1][-1][0] != unit[0] and rng.random() < cfg.p_multi_request:
-            turns[-1].append(unit)
-            dia.phenomena.add("multi_request")
-        else:
-            turns.append([unit])
+    if usual:
+        dia.phenomena.add("usual")
+    else:
+        for unit in units:
+            if turns and turns[-1][-1][0] != unit[0] and rng.random() < cfg.p_multi_request:
+                turns[-1].append(unit)
+                dia.phenomena.add("multi_request")
+            else:
+                turns.append([unit])
 
     correction_turn = rng.randrange(len(turns)) if turns and dia.chance(cfg.p_correction, "correction") else None
     declined_after = rng.randrange(len(turns)) if turns and dia.chance(cfg.p_declined_proposal, "declined_proposal") else None
     off_schema_at = rng.randrange(len(turns) + 1) if dia.chance(cfg.p_off_schema, "off_schema") else None
+    query_at = rng.randrange(len(turns) + 1) if dia.chance(cfg.p_state_query, "state_query") else None
     dia.phenomena.discard("correction")  # set again only if a correction is actually rendered
 
     def talk(slot: str) -> None:
@@ -483,12 +555,21 @@ def _render(rng: random.Random, cfg: SynthConfig, meta: dict[str, str], requests
                 dia.user(user)
                 dia.assistant(reply)
 
-    talk("start")
-    for index, turn in enumerate(turns):
+    def interludes(index: int) -> None:
         if off_schema_at == index:
             user, reply = say.off_schema_request(rng)
-            dia.user(user)
+            dia.request(user)
             dia.assistant(reply)
+        if query_at == index:
+            dia.state_query(requests, before_requests=index == 0)
+
+    talk("start")
+    if usual:
+        interludes(0)
+        dia.usual(requests)
+    previous_device = None
+    for index, turn in enumerate(turns):
+        interludes(index)
         if index == len(turns) // 2 and index > 0:
             talk("middle")
         single = len(turn) == 1 and len(turn[0][1]) == 1
@@ -497,22 +578,24 @@ def _render(rng: random.Random, cfg: SynthConfig, meta: dict[str, str], requests
         opener = say.say_indirect(device, name, value, rng) if single else None
         if correction_turn == index:
             dia.direct(turn, correction=True)
+        elif len(turn) == 1 and device == previous_device and dia.chance(cfg.p_followup_pronoun, "pronoun_followup"):
+            dia.followup(device, settings)
         elif single and opener and dia.chance(cfg.p_indirect, "indirect"):
             dia.indirect(device, name, value, opener)
         elif single and dia.chance(cfg.p_ask_value, "ask_value"):
             dia.ask_value(device, name, value)
         elif single and name in _RELATIVE_FIELDS and dia.chance(cfg.p_relative, "relative"):
             dia.relative(device, name, value)
+        elif single and name in _RELATIVE_FIELDS and dia.chance(cfg.p_from_value, "from_value"):
+            dia.from_to(device, name, value)
         elif single and dia.messages and dia.messages[-1]["role"] == "assistant" and dia.chance(cfg.p_proposal, "proposal"):
             dia.proposal(device, name, value)
         else:
             dia.direct(turn, correction=False)
         if declined_after == index:
             dia.declined_proposal(requests)
-    if off_schema_at == len(turns):
-        user, reply = say.off_schema_request(rng)
-        dia.user(user)
-        dia.assistant(reply)
+        previous_device = turn[-1][0]
+    interludes(len(turns) if turns else -1)
     if len(turns) <= 1:
         talk("middle")
     talk("end")
@@ -568,8 +651,10 @@ def synthesize_user(
             if rng.random() < cfg.p_extra_request:
                 requests += _random_requests(rng, 1, {(d, f) for d, f, _ in _flat_requests(routine["actions"])})
                 phenomena.add("extra_request")
+            usual = "partial" not in phenomena and "extra_request" not in phenomena and rng.random() < cfg.p_usual
             applied.append([which])
         else:
+            usual = False
             which = None
             meta = _sample_meta(rng)
             requests = []
@@ -579,7 +664,7 @@ def synthesize_user(
                     break
             phenomena = {"spontaneous"}
             applied.append([])
-        dia = _render(rng, cfg, meta, requests)
+        dia = _render(rng, cfg, meta, requests, usual=usual)
         out_sessions.append({"session_id": sid, "meta": meta, "messages": dia.messages})
         traces.append(SessionTrace(_actions_of(requests), which, frozenset(phenomena | dia.phenomena)))
     user = EdgewiseUser(sessions=out_sessions, applied=applied, character=character, routines=routines, index=index)
