@@ -16,8 +16,9 @@ The steps, each a pure function:
    candidates (two routines at once), or the closest one by Jaccard.
 3. :func:`select_triggers` keeps a context value when nearly all sessions of
    the group share it, a binomial test says it is far more common than in the
-   other sessions, and it is not implied by a trigger already chosen ("night"
-   implies "after_sunset" when the user's data always shows both).
+   other sessions matching the triggers chosen so far, and it is not implied by
+   a trigger already chosen ("afternoon" implies "daylight" when the data
+   always shows both).
 4. :func:`mine_routines` drops candidates without a trigger, unions of other
    routines, and parts of a routine with the same triggers.
 
@@ -77,19 +78,21 @@ class MiningConfig:
     seen in at least this share of sessions (and at least ``min_count`` times).
     ``trigger_share``: share of a group that must show a trigger value.
     ``trigger_alpha``: binomial p-value below which the value counts as
-    informative against the user's other sessions. ``implied_share``: a value
-    shown by this share of all sessions matching the triggers already chosen is
-    implied by them, and dropped. ``assign_jaccard``: least Jaccard for a
-    session to join a group it does not match exactly.
+    informative against the user's other sessions; the first trigger of a
+    routine must pass the stricter ``routine_alpha`` (else no routine).
+    ``assign_jaccard``: least Jaccard for a session to join a group it does not
+    match exactly. ``prune_implied``: never add a value implied by a chosen one
+    (night -> after_sunset when the user's data always pairs them).
     """
 
     min_count: int = 3
     min_item_frac: float = 0.02
     min_pattern_frac: float = 0.015
     trigger_share: float = 0.8
-    trigger_alpha: float = 1e-3
-    implied_share: float = 0.97
+    trigger_alpha: float = 1e-2
+    routine_alpha: float = 1e-4
     assign_jaccard: float = 0.5
+    prune_implied: bool = True
 
 
 def binomial_tail(k: int, n: int, p: float) -> float:
@@ -152,7 +155,9 @@ def _is_union(pattern: frozenset, count: int, candidates: Sequence[tuple[frozens
 
 
 def assign_sessions(
-    sessions: Sequence[MiningSession], patterns: Sequence[frozenset], config: MiningConfig = MiningConfig()
+    sessions: Sequence[MiningSession],
+    patterns: Sequence[frozenset],
+    config: MiningConfig = MiningConfig(),
 ) -> list[list[int]]:
     """For each pattern, the indexes of the sessions that show it.
 
@@ -202,9 +207,22 @@ def _field_order(sessions: Sequence[MiningSession]) -> list[str]:
 
 
 def select_triggers(
-    sessions: Sequence[MiningSession], group: Sequence[int], config: MiningConfig = MiningConfig()
+    sessions: Sequence[MiningSession],
+    group: Sequence[int],
+    config: MiningConfig = MiningConfig(),
+    *,
+    implied: Mapping[tuple[str, str], set[tuple[str, str]]] | None = None,
+    exclude: Sequence[int] = (),
 ) -> dict[str, str]:
     """The context values stable in ``group`` and informative against the rest.
+
+    Greedy: among values shown by at least ``trigger_share`` of the group, add
+    the one whose share in the group is least likely under its rate among the
+    *other* sessions that match the triggers chosen so far (binomial tail);
+    stop when that p-value exceeds ``trigger_alpha``. A value ``implied`` by a
+    chosen one (see :func:`_implications`) is not added. Sessions in
+    ``exclude`` (e.g. partial sessions of the same routine) count neither as
+    group nor as other sessions.
 
     >>> s = [MiningSession({"day": "sat", "sky": "sun"}, frozenset())] * 6
     >>> s += [MiningSession({"day": "mon", "sky": "sun"}, frozenset())] * 6
@@ -214,29 +232,53 @@ def select_triggers(
     members = set(group)
     if not members:
         return {}
-    others = [s for i, s in enumerate(sessions) if i not in members]
-    scored = []
-    for key in _field_order(sessions):
+    order = _field_order(sessions)
+    left_out = members | set(exclude)
+    others = [s for i, s in enumerate(sessions) if i not in left_out]
+    distinct = {key: len({s.meta.get(key) for s in sessions} - {None}) for key in order}
+    candidates = []
+    for key in order:
         values = Counter(sessions[i].meta.get(key) for i in members)
         value, count = values.most_common(1)[0]
-        if value is None or count / len(members) < config.trigger_share:
-            continue
-        distinct = {s.meta.get(key) for s in sessions} - {None}
-        background = (sum(1 for s in others if s.meta.get(key) == value) + 1) / (len(others) + max(2, len(distinct)))
-        p_value = binomial_tail(count, len(members), background)
-        if p_value <= config.trigger_alpha:
-            scored.append((p_value, key, value))
-    scored.sort(key=lambda t: t[0])
+        if value is not None and count / len(members) >= config.trigger_share:
+            candidates.append((key, value, count))
     chosen: dict[str, str] = {}
-    for _, key, value in scored:
-        if chosen:
-            matching = [s for s in sessions if all(s.meta.get(k) == v for k, v in chosen.items())]
-            shown = sum(1 for s in matching if s.meta.get(key) == value)
-            if matching and shown / len(matching) >= config.implied_share:
-                continue
-        chosen[key] = value
-    order = _field_order(sessions)
+    while candidates:
+        matching = [s for s in others if all(s.meta.get(k) == v for k, v in chosen.items())]
+        if chosen and not matching:
+            break  # nothing left to tell apart
+        best = None
+        for key, value, count in candidates:
+            rate = (sum(1 for s in matching if s.meta.get(key) == value) + 1) / (len(matching) + max(2, distinct[key]))
+            p_value = binomial_tail(count, len(members), rate)
+            if best is None or (p_value, -count) < (best[0], -best[3]):
+                best = (p_value, key, value, count)
+        if best[0] > (config.trigger_alpha if chosen else config.routine_alpha):
+            break
+        chosen[best[1]] = best[2]
+        follows = (implied or {}).get((best[1], best[2]), set())
+        candidates = [c for c in candidates if c[0] != best[1] and (c[0], c[1]) not in follows]
     return {key: chosen[key] for key in order if key in chosen}
+
+
+def _implications(sessions: Sequence[MiningSession], *, least: int = 10, share: float = 0.97) -> dict:
+    """For each context value, the other values that (nearly) always come with it.
+
+    ``("time_of_day", "night")`` implies ``("sun_phase", "after_sunset")`` when
+    at least ``share`` of the (at least ``least``) night sessions are after
+    sunset. Such a value adds nothing to a trigger that has the first.
+    """
+    by_value: dict[tuple[str, str], list[MiningSession]] = {}
+    for session in sessions:
+        for pair in session.meta.items():
+            by_value.setdefault(pair, []).append(session)
+    implied: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    for pair, group in by_value.items():
+        if len(group) < least:
+            continue
+        counts = Counter(other for s in group for other in s.meta.items() if other[0] != pair[0])
+        implied[pair] = {other for other, count in counts.items() if count / len(group) >= share}
+    return implied
 
 
 def mine_routines(sessions: Sequence[MiningSession], config: MiningConfig = MiningConfig()) -> list[MinedRoutine]:
@@ -249,9 +291,10 @@ def mine_routines(sessions: Sequence[MiningSession], config: MiningConfig = Mini
     candidates = [(p, count) for p, count in candidates if not _is_union(p, count, candidates)]
     patterns = _absorb_parts(sessions, candidates, config)
     groups = assign_sessions(sessions, patterns, config)
+    implied = _implications(sessions)
     mined: list[MinedRoutine] = []
     for pattern, group in zip(patterns, groups):
-        triggers = select_triggers(sessions, group, config)
+        triggers = select_triggers(sessions, group, config, implied=implied if config.prune_implied else None)
         if not triggers:
             continue
         routine = MinedRoutine(triggers, pattern, len(group), tuple(group))

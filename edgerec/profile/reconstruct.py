@@ -4,7 +4,7 @@
 ...      "messages": [{"role": "user", "text": "Arm the security system."}]}
 >>> other = {"session_id": 1, "meta": {"time_of_day": "morning", "weather": "rainy"},
 ...          "messages": [{"role": "user", "text": "Hello!"}]}
->>> reconstruct_routines([s] * 4 + [other] * 4)
+>>> reconstruct_routines([s] * 8 + [other] * 8)
 [{'triggers': {'time_of_day': 'night'}, 'actions': {'security': {'armed': True}}}]
 """
 
