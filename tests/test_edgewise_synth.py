@@ -140,7 +140,8 @@ def test_phenomena_rates_near_config(traced):
     assert 0.15 < partial < cfg.p_partial + 0.04  # single-setting routines cannot be partial
     assert rate["indirect"] > 0.01 and rate["distractor"] > 0.1
     for name in ("usual", "pronoun_followup", "from_value", "state_query", "casual", "context_preface",
-                 "relative", "ask_value", "proposal", "split_device", "multi_request", "extra_request"):
+                 "relative", "ask_value", "proposal", "split_device", "multi_request", "extra_request",
+                 "hedge", "clamped", "which_device", "cancel"):
         assert any(name in t.phenomena for t in traces), name
 
 

@@ -33,6 +33,9 @@ __all__ = [
     "say_from_to",
     "say_state_query",
     "say_usual",
+    "say_clamped",
+    "say_which_device",
+    "say_cancel",
     "context_preface",
     "casual",
     "say_indirect",
@@ -165,10 +168,18 @@ def _value_text(device: str, field: str, value: Any, rng: random.Random, p_words
     return say_number(value, rng, p_words)
 
 
-def _solo(device: str, field: str, value: Any, rng: random.Random, p_words: float) -> str:
-    """A clause asking for one setting; names the device or makes it obvious."""
+_HEDGES = ["around ", "about ", "something like ", "maybe ", "roughly "]
+
+
+def _solo(device: str, field: str, value: Any, rng: random.Random, p_words: float, p_hedge: float = 0.0) -> str:
+    """A clause asking for one setting; names the device or makes it obvious.
+
+    With ``p_hedge`` a number gets a hedge ("around 40"); the value is still 40.
+    """
     d = device_name(device, rng)
     v = _value_text(device, field, value, rng, p_words)
+    if field in ("volume", "brightness", "temperature", "alarm_volume") and rng.random() < p_hedge:
+        v = rng.choice(_HEDGES) + v
     key = (device, field)
     if key in (("tv", "volume"), ("speaker", "volume")):
         if value == 0 and rng.random() < 0.6:
@@ -272,14 +283,16 @@ def _part(device: str, field: str, value: Any, rng: random.Random, p_words: floa
     return rng.choice(table[key])
 
 
-def say_request(device: str, settings: Sequence[tuple[str, Any]], rng: random.Random, *, p_words: float) -> str:
+def say_request(
+    device: str, settings: Sequence[tuple[str, Any]], rng: random.Random, *, p_words: float, p_hedge: float = 0.0
+) -> str:
     """One clause asking for one or more settings of one device.
 
     >>> say_request("tv", [("input_source", "HDMI2")], random.Random(3), p_words=0).lower().count("hdmi")
     1
     """
     first, *rest = settings
-    clause = _solo(device, *first, rng, p_words)
+    clause = _solo(device, *first, rng, p_words, p_hedge)
     if not rest:
         return clause
     parts = [_part(device, f, v, rng, p_words) for f, v in rest]
@@ -332,6 +345,13 @@ def say_confirmation(
     by_device: dict[str, list[str]] = {}
     for device, field, value in changes:
         by_device.setdefault(device, []).append(_confirm_value(device, field, value, rng, p_words))
+    if rng.random() < 0.35:
+        # Sentence style: "I've set the AC to heat mode and 24°C."
+        pieces = [f"the {_CANONICAL[d] if rng.random() < 0.6 else device_name(d, rng)} to {_join(v, rng)}"
+                  for d, v in by_device.items()]
+        text = rng.choice(["I've set ", "I've adjusted ", "I have switched ", "Okay, I've put ", "Sure! I set "]) + _join(pieces, rng)
+        return text + rng.choice([".", ". Enjoy!", ". Let me know if you need anything else.", ". Anything else?",
+                                  " for you.", ". Have a nice evening."])
     pieces = []
     for device, values in by_device.items():
         name = _CANONICAL[device] if rng.random() < 0.6 else device_name(device, rng)
@@ -485,6 +505,51 @@ def say_state_query(device: str, field: str, value: Any, rng: random.Random) -> 
         rng.choice([f"The {d} {is_} currently at {_confirm_value(device, field, value, rng)}.",
                     f"Right now it's {_confirm_value(device, field, value, rng)}."]),
         rng.choice(["Okay, leave it like that.", "Fine, keep it.", "Alright, no change then.", "Hm, okay. Leave it.", "Good."]),
+    )
+
+
+def say_clamped(device: str, field: str, asked: int, bound: int, rng: random.Random, *, p_words: float) -> tuple[str, str]:
+    """``(user asks for an out-of-range value, assistant sets the bound instead)``."""
+    d = device_name(device, rng)
+    label = _LABELS[field]
+    asked_text = say_number(asked, rng, p_words)
+    user = rng.choice([f"set the {d} {label} to {asked_text}", f"{d} {label} {asked_text} please", f"put the {d} {label} on {asked_text}"])
+    limit = "maximum" if asked > bound else "minimum"
+    unit = "°C" if field == "temperature" else ""
+    reply = rng.choice([
+        f"The {d} only goes {'up' if asked > bound else 'down'} to {bound}{unit}, so I've set it to {bound}{unit}.",
+        f"{asked} is out of range; the {limit} is {bound}{unit}. I've set the {label} to {bound}{unit}.",
+    ])
+    return user[:1].upper() + user[1:] + ".", reply
+
+
+_SHARED_FIELDS = {"volume": ("tv", "speaker"), "brightness": ("tv", "lights")}
+
+
+def say_which_device(device: str, field: str, value: Any, rng: random.Random, *, p_words: float) -> tuple[str, str, str]:
+    """``(user asks without naming the device, assistant asks which, user names it)``.
+
+    Only for fields two devices share (volume: TV/speaker, brightness: TV/lights).
+    """
+    v = _value_text(device, field, value, rng, p_words)
+    label = _LABELS[field]
+    user = rng.choice([f"{label[:1].upper() + label[1:]} to {v}, please.", f"Can you set the {label} to {v}?",
+                       f"Put the {label} at {v}.", f"Change the {label} to {v}."])
+    a, b = _SHARED_FIELDS[field]
+    if rng.random() < 0.5:
+        a, b = b, a
+    question = rng.choice([f"Sure, on the {_CANONICAL[a]} or the {_CANONICAL[b]}?", f"Which one, the {_CANONICAL[a]} or the {_CANONICAL[b]}?"])
+    answer = rng.choice([f"The {device_name(device, rng)}.", f"{device_name(device, rng)}, please", f"Oh, the {device_name(device, rng)}."])
+    return user, question, answer
+
+
+def say_cancel(device: str, rng: random.Random) -> tuple[str, str]:
+    """``(user cancels the request just made, assistant undoes it)``."""
+    d = device_name(device, rng)
+    return (
+        rng.choice([f"Actually, never mind the {d}, put it back.", "Wait, cancel that.", f"Hmm, forget the {d}, leave it as it was.",
+                    "No, scrap that last one."]),
+        rng.choice([f"Okay, I've put the {d} back the way it was.", "Cancelled, nothing changed.", "Alright, I've undone that."]),
     )
 
 

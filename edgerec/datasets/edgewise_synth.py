@@ -114,6 +114,14 @@ class SynthConfig:
     """Per request message: typed casually (lower case, "pls", no full stop)."""
     p_assistant_words: float = 0.1
     """Per number in an assistant confirmation: written as words."""
+    p_hedge: float = 0.08
+    """Per number in a direct request: hedged ("around 40"); the value is still 40."""
+    p_clamped: float = 0.3
+    """Per turn setting a range bound (AC 16/30, fan 3): the user asks past it, the assistant sets the bound."""
+    p_which_device: float = 0.2
+    """Per volume/brightness turn: the device is not named and the assistant asks which one."""
+    p_cancel: float = 0.08
+    """The user asks for another setting, then cancels it ("Wait, cancel that.")."""
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -351,6 +359,11 @@ def _wrong_value(device: str, name: str, value: Any, rng: random.Random) -> Any:
     return _different_value(device, name, value, rng)
 
 
+def _at_bound(device: str, name: str, value: Any) -> bool:
+    """Whether a value sits at the end of its range where users overshoot it."""
+    return (name == "temperature" and value in (16, 30)) or (name == "fan_speed" and value == 3)
+
+
 class _Dialogue:
     """Builds one session's messages; remembers which phenomena it used."""
 
@@ -408,12 +421,15 @@ class _Dialogue:
             said.extend((device, f, v) for f, v in settings)
             if fix and kind in ("same_turn", "next_turn") and i == target:
                 _, name, right, wrong = fix
-                clause = say.say_request(device, settings[:-1] + [(name, wrong)], rng, p_words=p_words)
+                clause = say.say_request(device, settings[:-1] + [(name, wrong)], rng, p_words=p_words,
+                                         p_hedge=self.cfg.p_hedge)
                 if kind == "same_turn":
                     clause += say.say_fix(device, name, right, rng, p_words=p_words, kind=kind, explicit=explicit)
                 clauses.append(clause)
             else:
-                clauses.append(say.say_request(device, settings, rng, p_words=p_words))
+                clauses.append(say.say_request(device, settings, rng, p_words=p_words, p_hedge=self.cfg.p_hedge))
+        if any(text in " ".join(clauses) for text in ("around ", "about ", "something like ", "maybe ", "roughly ")):
+            self.phenomena.add("hedge")
         self.request(say.polite(say.join_clauses(clauses, rng), rng))
         if fix and kind in ("misheard", "next_turn"):
             device, name, right, wrong = fix
@@ -439,6 +455,29 @@ class _Dialogue:
         clause = say.say_from_to(device, name, old, value, self.rng, p_words=self.cfg.p_words)
         self.request(say.polite(clause, self.rng))
         self.confirm([(device, name, value)])
+
+    def clamped(self, device: str, name: str, value: int) -> None:
+        spec = DEVICE_FIELDS[device][name]
+        asked = value + self.rng.randint(1, 3) if value == spec.stop - 1 else value - self.rng.randint(1, 2)
+        user, reply = say.say_clamped(device, name, asked, value, self.rng, p_words=self.cfg.p_words)
+        self.request(user)
+        self.assistant(reply)
+
+    def which_device(self, device: str, name: str, value: Any) -> None:
+        user, question, answer = say.say_which_device(device, name, value, self.rng, p_words=self.cfg.p_words)
+        self.request(user)
+        self.assistant(question)
+        self.user(answer)
+        self.confirm([(device, name, value)])
+
+    def cancelled(self, requests: list[Request]) -> None:
+        """The user asks for a setting outside ``requests`` and takes it back."""
+        [(device, name, value)] = _random_requests(self.rng, 1, {(d, f) for d, f, _ in requests})
+        self.request(say.polite(say.say_request(device, [(name, value)], self.rng, p_words=self.cfg.p_words), self.rng))
+        self.confirm([(device, name, value)])
+        user, reply = say.say_cancel(device, self.rng)
+        self.user(user)
+        self.assistant(reply)
 
     def indirect(self, device: str, name: str, value: Any, opener: tuple[str, str]) -> None:
         complaint, reply = opener
@@ -547,6 +586,7 @@ def _render(
     declined_after = rng.randrange(len(turns)) if turns and dia.chance(cfg.p_declined_proposal, "declined_proposal") else None
     off_schema_at = rng.randrange(len(turns) + 1) if dia.chance(cfg.p_off_schema, "off_schema") else None
     query_at = rng.randrange(len(turns) + 1) if dia.chance(cfg.p_state_query, "state_query") else None
+    cancel_at = rng.randrange(len(turns) + 1) if dia.chance(cfg.p_cancel, "cancel") else None
     dia.phenomena.discard("correction")  # set again only if a correction is actually rendered
 
     def talk(slot: str) -> None:
@@ -562,6 +602,8 @@ def _render(
             dia.assistant(reply)
         if query_at == index:
             dia.state_query(requests, before_requests=index == 0)
+        if cancel_at == index:
+            dia.cancelled(requests)
 
     talk("start")
     if usual:
@@ -580,6 +622,10 @@ def _render(
             dia.direct(turn, correction=True)
         elif len(turn) == 1 and device == previous_device and dia.chance(cfg.p_followup_pronoun, "pronoun_followup"):
             dia.followup(device, settings)
+        elif single and _at_bound(device, name, value) and dia.chance(cfg.p_clamped, "clamped"):
+            dia.clamped(device, name, value)
+        elif single and name in ("volume", "brightness") and dia.chance(cfg.p_which_device, "which_device"):
+            dia.which_device(device, name, value)
         elif single and opener and dia.chance(cfg.p_indirect, "indirect"):
             dia.indirect(device, name, value, opener)
         elif single and dia.chance(cfg.p_ask_value, "ask_value"):
