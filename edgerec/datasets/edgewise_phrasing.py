@@ -36,6 +36,8 @@ __all__ = [
     "say_clamped",
     "say_which_device",
     "say_cancel",
+    "household_inputs",
+    "say_named_input",
     "context_preface",
     "casual",
     "say_indirect",
@@ -551,6 +553,32 @@ def say_cancel(device: str, rng: random.Random) -> tuple[str, str]:
                     "No, scrap that last one."]),
         rng.choice([f"Okay, I've put the {d} back the way it was.", "Cancelled, nothing changed.", "Alright, I've undone that."]),
     )
+
+
+_PLUGGED = {
+    "HDMI1": ["PlayStation", "Xbox", "Nintendo Switch", "game console"],
+    "HDMI2": ["cable box", "Apple TV", "Chromecast", "Fire Stick"],
+    "AV": ["DVD player", "old VCR", "record player amp"],
+}
+
+
+def household_inputs(rng: random.Random) -> dict[str, str]:
+    """What one household has plugged into each wired TV input.
+
+    >>> sorted(household_inputs(random.Random(0)))
+    ['AV', 'HDMI1', 'HDMI2']
+    """
+    return {source: rng.choice(things) for source, things in _PLUGGED.items()}
+
+
+def say_named_input(source: str, thing: str, rng: random.Random) -> tuple[str, str]:
+    """``(user names the plugged-in thing, assistant names the input it is on)``."""
+    user = rng.choice([f"Switch to the {thing}.", f"I want to use the {thing}.", f"Put the {thing} on the TV.",
+                       f"Time for the {thing}!", f"Can you put the {thing} on?"])
+    shown = rng.choice(_ENUM_WORDS[("tv", "input_source")][source][:3])
+    reply = rng.choice([f"Switching the TV to {shown}, where the {thing} is.", f"The TV is on {shown} now ({thing}).",
+                        f"Done, input {shown} for the {thing}."])
+    return user, reply
 
 
 def say_usual(meta: dict[str, str], rng: random.Random) -> str:

@@ -122,11 +122,16 @@ class SynthConfig:
     """Per volume/brightness turn: the device is not named and the assistant asks which one."""
     p_cancel: float = 0.08
     """The user asks for another setting, then cancels it ("Wait, cancel that.")."""
+    p_named_input: float = 0.3
+    """Per turn setting a wired TV input: the user names what is plugged in ("the PlayStation")."""
+    style_spread: float = 0.5
+    """Users differ: each user's p_words, p_casual, p_distractor and p_multi_request are the
+    config's times a factor drawn in [1 - spread, 1 + spread]."""
 
     def __post_init__(self) -> None:
         for f in fields(self):
             value = getattr(self, f.name)
-            if f.name.startswith("p_") or f.name == "routine_share":
+            if f.name.startswith("p_") or f.name in ("routine_share", "style_spread"):
                 if not 0.0 <= value <= 1.0:
                     raise InputError(f"{f.name} must be a probability in [0, 1], got {value}")
             elif not (1 <= value[0] <= value[1]):
@@ -367,8 +372,8 @@ def _at_bound(device: str, name: str, value: Any) -> bool:
 class _Dialogue:
     """Builds one session's messages; remembers which phenomena it used."""
 
-    def __init__(self, rng: random.Random, cfg: SynthConfig, meta: dict[str, str]):
-        self.rng, self.cfg, self.meta = rng, cfg, meta
+    def __init__(self, rng: random.Random, cfg: SynthConfig, meta: dict[str, str], inputs: dict[str, str]):
+        self.rng, self.cfg, self.meta, self.inputs = rng, cfg, meta, inputs
         self.messages: list[dict[str, str]] = []
         self.phenomena: set[str] = set()
         self.preface = say.context_preface(meta, rng) if self.chance(cfg.p_context_preface, "context_preface") else None
@@ -455,6 +460,11 @@ class _Dialogue:
         clause = say.say_from_to(device, name, old, value, self.rng, p_words=self.cfg.p_words)
         self.request(say.polite(clause, self.rng))
         self.confirm([(device, name, value)])
+
+    def named_input(self, source: str) -> None:
+        user, reply = say.say_named_input(source, self.inputs[source], self.rng)
+        self.request(user)
+        self.assistant(reply)
 
     def clamped(self, device: str, name: str, value: int) -> None:
         spec = DEVICE_FIELDS[device][name]
@@ -545,14 +555,21 @@ class _Dialogue:
 
 
 def _render(
-    rng: random.Random, cfg: SynthConfig, meta: dict[str, str], requests: list[Request], *, usual: bool = False
+    rng: random.Random,
+    cfg: SynthConfig,
+    meta: dict[str, str],
+    requests: list[Request],
+    *,
+    inputs: dict[str, str],
+    usual: bool = False,
 ) -> _Dialogue:
     """Messages for a session whose final settings are ``requests``.
 
+    ``inputs`` says what the household has plugged into each wired TV input.
     With ``usual`` the user asks for "the usual" and only the assistant states
     the settings.
     """
-    dia = _Dialogue(rng, cfg, meta)
+    dia = _Dialogue(rng, cfg, meta, inputs)
     n_talk = rng.randint(1, 3) if dia.chance(cfg.p_small_talk, "small_talk") else 0
     slots = sorted(rng.choices(["start", "middle", "end"], weights=[3, 1, 1], k=n_talk), key=["start", "middle", "end"].index)
     chit_chat = list(zip(slots, say.small_talk(meta, rng, k=n_talk, opening=slots[:1] == ["start"]))) if n_talk else []
@@ -622,6 +639,8 @@ def _render(
             dia.direct(turn, correction=True)
         elif len(turn) == 1 and device == previous_device and dia.chance(cfg.p_followup_pronoun, "pronoun_followup"):
             dia.followup(device, settings)
+        elif single and name == "input_source" and value in inputs and dia.chance(cfg.p_named_input, "named_input"):
+            dia.named_input(value)
         elif single and _at_bound(device, name, value) and dia.chance(cfg.p_clamped, "clamped"):
             dia.clamped(device, name, value)
         elif single and name in ("volume", "brightness") and dia.chance(cfg.p_which_device, "which_device"):
@@ -674,6 +693,11 @@ def synthesize_user(
     rng = random.Random(f"edgewise-synth:{seed}:{index}")
     character = say.character_text(rng)
     routines = _make_routines(rng, cfg)
+    inputs = say.household_inputs(rng)
+    spread = cfg.style_spread
+    style = {name: min(1.0, getattr(cfg, name) * rng.uniform(1 - spread, 1 + spread))
+             for name in ("p_words", "p_casual", "p_distractor", "p_multi_request")}
+    user_cfg = replace(cfg, **style)
     weights = [rng.uniform(0.6, 1.4) for _ in routines]
     all_triggers = [r["triggers"] for r in routines]
     out_sessions, applied, traces = [], [], []
@@ -710,7 +734,7 @@ def synthesize_user(
                     break
             phenomena = {"spontaneous"}
             applied.append([])
-        dia = _render(rng, cfg, meta, requests, usual=usual)
+        dia = _render(rng, user_cfg, meta, requests, inputs=inputs, usual=usual)
         out_sessions.append({"session_id": sid, "meta": meta, "messages": dia.messages})
         traces.append(SessionTrace(_actions_of(requests), which, frozenset(phenomena | dia.phenomena)))
     user = EdgewiseUser(sessions=out_sessions, applied=applied, character=character, routines=routines, index=index)
