@@ -42,9 +42,15 @@ _QUESTION = re.compile(
     r"\?|\b(?:would you like|shall i|should i|do you want|want me to|how about|may i|can i|could i|"
     r"what about|would it help|prefer)\b"
 )
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _STATE_REPORT = re.compile(r"\b(?:currently|right now|at the moment|is already|are already|was|were|used to)\b")
 _CLAUSE_SPLIT = re.compile(r"[.!?;]+(?:\s|$)|,\s*|\s+(?:and then|and also|and|then|but|also|plus|while|after that)\s+")
 _NUMERIC_FIELDS = ("alarm_volume", "volume", "brightness", "temperature", "fan_speed")
+# Words that may follow a bare number that is a setting ("25 please", "make it 20 instead").
+_AFTER_BARE_NUMBER = frozenset(
+    "please pls plz thanks thank thx instead then now for is would should sounds works ok okay and too as "
+    "actually if on in at or would that's thats this it's is be will".split()
+)
 
 
 @dataclass(frozen=True)
@@ -135,7 +141,9 @@ def _numeric_field_cue(cues: Sequence[Cue], start: int, end: int) -> Cue | None:
     return None
 
 
-def _number_path(cues: Sequence[Cue], number: Any, focus: _Focus, continuation: bool) -> str | None:
+def _number_path(
+    cues: Sequence[Cue], number: Any, focus: _Focus, continuation: bool, clause_text: str = ""
+) -> str | None:
     """The ``device.field`` path a number sets, or None when nothing ties it to a setting."""
     cue = _numeric_field_cue(cues, number.start, number.end)
     if cue is not None:
@@ -148,6 +156,9 @@ def _number_path(cues: Sequence[Cue], number: Any, focus: _Focus, continuation: 
             device = "tv" if device != "security" else device
             name = "alarm_volume" if device == "security" else name
         return f"{device}.{name}"
+    following = re.match(r"\s*([a-z']+)", clause_text[number.end:]) if clause_text else None
+    if following and following.group(1) not in _AFTER_BARE_NUMBER:
+        return None  # "two coffees", "3 kids": a count of something
     device = _nearest(cues, number.start, list(DEVICE_DEFAULT_FIELD))
     if device is None:
         if focus.path is not None and continuation:
@@ -204,7 +215,7 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
             continue
         if any(abs(c.start - number.start) <= 30 for c in near_outside):
             continue
-        path = _number_path(cues, number, focus, continuation)
+        path = _number_path(cues, number, focus, continuation, clause)
         if path is None:
             continue
         if not valid_value(path, number.value) and path.startswith("ac."):
@@ -215,12 +226,13 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
     found.sort(key=lambda item: item[0])
     settings = [(path, value) for _, path, value in found]
     if settings:
-        focus.path = next((p for p, _ in reversed(settings) if p.split(".")[1] in _NUMERIC_FIELDS), focus.path)
         focus.device = settings[-1][0].split(".")[0]
+        numeric = [p for p, _ in settings if p.split(".")[1] in _NUMERIC_FIELDS]
+        focus.path = numeric[-1] if numeric else focus.path
     if devices:
         focus.device = devices[-1]
-        if focus.path and not focus.path.startswith(focus.device + "."):
-            focus.path = None
+    if focus.path and not focus.path.startswith(f"{focus.device}."):
+        focus.path = None
     named_setting = bool(fields & {"volume", "brightness", "temperature", "fan_speed", "color", "equalizer",
                                    "input_source", "alarm_volume", "mode"})
     return settings, bool(named_setting and not settings and not near_outside)
@@ -241,24 +253,27 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
     settings: dict[str, Any] = {}
     unresolved: list[Unresolved] = []
     focus = _Focus()
-    pending: list[tuple[str, Any]] = []
-    pending_is_question = False
+    offered: list[tuple[str, Any]] = []  # proposed in a question: needs a yes
+    told: list[tuple[str, Any]] = []  # stated as done: stands unless the user objects
     for turn, message in enumerate(messages):
         text = normalize(message.get("text") or "")
         clauses = split_clauses(text)
         if message.get("role") == "assistant":
-            pending, pending_is_question = [], bool(_QUESTION.search(text))
-            for clause in clauses:
-                found, _ = read_clause(clause, focus, continuation=True)
-                if not _STATE_REPORT.search(clause):
-                    pending.extend(found)
+            offered, told = [], []
+            for sentence in _SENTENCE_SPLIT.split(text):
+                asking = bool(_QUESTION.search(sentence))
+                for clause in split_clauses(sentence):
+                    found, _ = read_clause(clause, focus, continuation=True)
+                    if not _STATE_REPORT.search(clause):
+                        (offered if asking else told).extend(found)
             continue
-        if pending:
-            agreed = bool(_AFFIRM.search(text))
-            objected = bool(_REJECT.search(text))
-            if (agreed and not objected) or (trust_statements and not pending_is_question and not objected):
-                settings.update(pending)
-            pending = []
+        if offered or told:
+            agreed = bool(_AFFIRM.search(text)) and not _REJECT.search(text)
+            if trust_statements and (offered or not _REJECT.search(text)):
+                settings.update(told)  # a yes/no answers the question, not the statements
+            if agreed:
+                settings.update(offered)
+            offered, told = [], []
         for index, clause in enumerate(clauses):
             found, open_setting = read_clause(clause, focus, continuation=True)
             for path, value in found:
@@ -266,8 +281,8 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
                 settings[path] = value
             if open_setting:
                 unresolved.append(Unresolved(turn, clause, focus.device, _open_field(clause)))
-    if pending and trust_statements and not pending_is_question:
-        settings.update(pending)
+    if told and trust_statements:
+        settings.update(told)
     return Extraction(unflatten_items(settings.items()), unresolved)
 
 

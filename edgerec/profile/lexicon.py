@@ -59,7 +59,7 @@ _DEVICES = [
 _FIELDS = [
     _cue("field", r"\b(?:alarm(?:'s)? volume|volume (?:of|on|for) the (?:security )?alarm|siren(?: volume)?|"
                   r"alarm (?:loudness|sound level))\b", ("alarm_volume", ("security",))),
-    _cue("field", r"\b(?:volume|loudness|sound level|louder|quieter|softer)\b", ("volume", ("tv", "speaker"))),
+    _cue("field", r"\b(?:volume|loudness|sound level|louder|quieter|softer)\b", ("volume", ("tv", "speaker", "security"))),
     _cue("field", r"\b(?:brightness|bright|brighter|dim|dimmer|dimmed|dimming)\b", ("brightness", ("lights", "tv"))),
     _cue("field", r"\b(?:temp|temperature|degrees?|deg|celsius)\b", ("temperature", ("ac",))),
     _cue("field", r"\bfan(?: speed| level| setting)?\b", ("fan_speed", ("ac",))),
@@ -87,11 +87,14 @@ _VALUES = [
              r"crisp(?:er)? highs|extra treble)\b", (("speaker", "equalizer", "treble boost"),)),
     _cue(_V, r"\b(?:balanced|flat eq|flat sound|even sound)\b", (("speaker", "equalizer", "balanced"),)),
     # ac modes (explicit)
-    _strong(r"\b(?:cool(?:ing)? mode|mode (?:to |on )?cool(?:ing)?|cooling|cool (?:it |things |the room |"
-             r"the house |the place )?down|a\.?c\.? (?:on )?cool)\b", (("ac", "mode", "cool"),)),
+    _strong(r"\b(?:cool(?:ing)? mode|mode (?:to |on )?cool(?:ing)?|cooling|a\.?c\.? (?:on )?cool)\b",
+            (("ac", "mode", "cool"),)),
     _cue(_V, r"\bheat\b", (("ac", "mode", "heat"),)),
-    _strong(r"\b(?:heat(?:ing)? mode|mode (?:to |on )?heat(?:ing)?|heating|warm (?:it |things |the room |"
-             r"the house |the place )?up)\b", (("ac", "mode", "heat"),)),
+    _strong(r"\b(?:heat(?:ing)? mode|mode (?:to |on )?heat(?:ing)?|heating)\b", (("ac", "mode", "heat"),)),
+    _strong(r"\bfan(?: speed)?(?: to| on| at)? (?:high|max(?:imum)?|full)\b|\b(?:high|max(?:imum)?|full) fan\b",
+            (("ac", "fan_speed", 3),)),
+    _strong(r"\bfan(?: speed)?(?: to| on| at)? (?:medium|mid|middle)\b|\b(?:medium|mid) fan\b", (("ac", "fan_speed", 2),)),
+    _strong(r"\bfan(?: speed)?(?: to| on| at)? (?:low|min(?:imum)?)\b|\blow fan\b", (("ac", "fan_speed", 1),)),
     _cue(_V, r"\b(?:auto(?:matic)?(?: mode)?|mode (?:to |on )?auto(?:matic)?)\b",
          (("ac", "mode", "auto"), ("lights", "mode", "dynamic"))),
     # light colours and modes
@@ -171,4 +174,6 @@ def number_is_skipped(text: str, start: int, end: int) -> bool:
     """
     before = text[max(0, start - 16):start]
     after = text[end:end + 24]
+    if before.endswith(":") or after.startswith(":"):  # a clock time, 5:00
+        return True
     return bool(_SKIP_BEFORE.search(before) or _TIME_AFTER.search(after))
