@@ -18,6 +18,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
+from edgerec.datasets import edgewise_chatter as chat
 from edgerec.datasets import edgewise_phrasing as say
 from edgerec.datasets.edgewise import DEVICE_FIELDS
 from edgerec.datasets.edgewise_world import different_value, random_value
@@ -80,7 +81,7 @@ class Dialogue:
         self.rng, self.cfg, self.meta, self.inputs = rng, cfg, meta, inputs
         self.messages: list[dict[str, str]] = []
         self.phenomena: set[str] = set()
-        self.preface = say.context_preface(meta, rng) if self.chance(cfg.p_context_preface, "context_preface") else None
+        self.preface = chat.context_preface(meta, rng) if self.chance(cfg.p_context_preface, "context_preface") else None
 
     def user(self, text: str) -> None:
         """Append a user message."""
@@ -107,10 +108,10 @@ class Dialogue:
         if self.preface:
             text, self.preface = f"{self.preface} {text}", None
         if self.chance(self.cfg.p_distractor, "distractor"):
-            extra = say.distractor(self.meta, self.rng)
+            extra = chat.distractor(self.meta, self.rng)
             text = f"{extra} {text}" if self.rng.random() < 0.5 else f"{text} {extra}"
         if self.chance(self.cfg.p_casual, "casual"):
-            text = say.casual(text, self.rng)
+            text = chat.casual(text, self.rng)
         self.user(text)
 
     # one turn per style -------------------------------------------------------
@@ -289,7 +290,7 @@ def render(
     dia = Dialogue(rng, cfg, meta, inputs)
     n_talk = rng.randint(1, 3) if dia.chance(cfg.p_small_talk, "small_talk") else 0
     slots = sorted(rng.choices(["start", "middle", "end"], weights=[3, 1, 1], k=n_talk), key=["start", "middle", "end"].index)
-    chit_chat = list(zip(slots, say.small_talk(meta, rng, k=n_talk, opening=slots[:1] == ["start"]))) if n_talk else []
+    chit_chat = list(zip(slots, chat.small_talk(meta, rng, k=n_talk, opening=slots[:1] == ["start"]))) if n_talk else []
 
     # Group by device, keeping a device's settings together unless split;
     # the two halves of a split device stay next to each other.
@@ -331,7 +332,7 @@ def render(
 
     def interludes(index: int) -> None:
         if off_schema_at == index:
-            user, reply = say.off_schema_request(rng)
+            user, reply = chat.off_schema_request(rng)
             dia.request(user)
             dia.assistant(reply)
         if query_at == index:
@@ -382,7 +383,7 @@ def render(
         talk("middle")
     talk("end")
     if dia.chance(cfg.p_closing, "closing"):
-        user, reply = say.closing(rng)
+        user, reply = chat.closing(rng)
         dia.user(user)
         dia.assistant(reply)
     return dia

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from edgerec.datasets import edgewise_chatter as chat
 from edgerec.datasets import edgewise_phrasing as say
 from edgerec.datasets.edgewise import META_FIELDS, EdgewiseUser, write
 from edgerec.datasets.edgewise_dialogue import actions_of, flat_requests, random_requests, render
@@ -193,7 +194,7 @@ def synthesize_user(
     if sessions < 0:
         raise InputError(f"sessions must be >= 0, got {sessions}")
     rng = random.Random(f"edgewise-synth:{seed}:{index}")
-    character = say.character_text(rng)
+    character = chat.character_text(rng)
     routines = make_routines(rng, cfg)
     inputs = say.household_inputs(rng)
     spread = cfg.style_spread
