@@ -5,7 +5,7 @@ every cue in a (lower-cased) text, left to right, longest match first when two
 overlap. The extraction rules in :mod:`edgerec.profile.extract` read these cues.
 
 >>> [(c.kind, c.payload) for c in find_cues("turn the tv volume up")]
-[('device', 'tv'), ('field', ('volume', ('tv', 'speaker')))]
+[('device', 'tv'), ('field', ('volume', ('tv', 'speaker', 'security')))]
 """
 
 from __future__ import annotations
