@@ -103,6 +103,21 @@ def test_bad_json_names_file_and_line(tmp_path):
         load(folder)
 
 
+def test_non_utf8_names_line(tmp_path):
+    folder = tmp_path / "ds"
+    folder.mkdir()
+    (folder / "sessions.jsonl").write_bytes(b'{"sessions": []}\n{"sessions": ["\xff"]}\n')
+    with pytest.raises(InputError, match=r"sessions\.jsonl:2: not UTF-8"):
+        load(folder)
+
+
+def test_write_into_a_file_path_fails_cleanly(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(InputError, match="cannot create"):
+        write(blocker / "sub", [EdgewiseUser(sessions=[SESSION])])
+
+
 def test_misaligned_files(tmp_path):
     folder = dataset(tmp_path, routines=[{"routines": [ROUTINE]}, {"routines": []}])
     with pytest.raises(InputError, match="routines.jsonl has 2 users but sessions.jsonl has 1"):

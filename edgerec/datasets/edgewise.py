@@ -235,11 +235,15 @@ def _read_jsonl(path: Path, key: str) -> list[tuple[int, Any]]:
     """``(line number, obj[key])`` for each non-blank line of a JSONL file."""
     rows = []
     try:
-        handle = path.open(encoding="utf-8")
+        handle = path.open("rb")
     except OSError as exc:
         raise InputError(f"{path}: cannot read ({exc.strerror})") from None
     with handle:
-        for number, line in enumerate(handle, start=1):
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{path.name}:{number}: not UTF-8 text") from None
             if not line.strip():
                 continue
             try:
@@ -303,12 +307,18 @@ def write(folder: str | Path, users: Sequence[EdgewiseUser]) -> None:
     has a character / routines.
     """
     folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot create the output folder ({exc.strerror})") from None
 
     def dump(name: str, lines: Iterable[dict]) -> None:
-        with (folder / name).open("w", encoding="utf-8") as handle:
-            for obj in lines:
-                handle.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        try:
+            with (folder / name).open("w", encoding="utf-8") as handle:
+                for obj in lines:
+                    handle.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise InputError(f"{folder / name}: cannot write ({exc.strerror})") from None
 
     def full_sessions(user: EdgewiseUser) -> list[dict]:
         out = []
