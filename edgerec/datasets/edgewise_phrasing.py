@@ -111,7 +111,7 @@ _ENUM_WORDS: dict[tuple[str, str], dict[Any, list[str]]] = {
         "neutral": ["neutral", "neutral white", "natural white", "a neutral tone"],
     },
     ("lights", "mode"): {
-        "static": ["static", "steady", "static mode", "solid, no effects"],
+        "static": ["static", "steady", "static mode", "solid"],
         "dynamic": ["dynamic", "dynamic mode", "cycling", "animated"],
     },
     ("speaker", "equalizer"): {
@@ -293,7 +293,10 @@ def say_request(
         return clause
     parts = [_part(device, f, v, rng, p_words) for f, v in rest]
     if len(parts) == 1:
-        return clause + rng.choice([", ", " and ", " with ", ", and "]) + parts[0]
+        joiner = rng.choice([", ", " and ", " with ", ", and "])
+        if joiner == " with " and parts[0].split()[0] in ("with", "at", "on", "in", "to", "holding", "switched", "dimmed"):
+            joiner = ", "
+        return clause + joiner + parts[0]
     return clause + ", " + ", ".join(parts[:-1]) + rng.choice([" and ", ", and ", ", "]) + parts[-1]
 
 
