@@ -75,6 +75,7 @@ class Extraction:
 class _Focus:
     device: str | None = None
     path: str | None = None
+    guessed: tuple[str, Any] | None = None  # a setting whose device was a default guess
 
 
 def normalize(text: str) -> str:
@@ -148,7 +149,10 @@ def _number_path(
     cue = _numeric_field_cue(cues, number.start, number.end)
     if cue is not None:
         name, candidates = cue.payload
-        device = _resolve_device(cues, cue.start, candidates, focus) or candidates[0]
+        device = _resolve_device(cues, cue.start, candidates, focus)
+        if device is None:
+            device = candidates[0]
+            focus.guessed = (f"{device}.{name}", number.value)
         name = DEVICE_DEFAULT_FIELD[device] if name == "percent" else name
         if name == "brightness" and device not in ("tv", "lights"):
             device = "lights"
@@ -160,6 +164,9 @@ def _number_path(
     if following and following.group(1) not in _AFTER_BARE_NUMBER:
         return None  # "two coffees", "3 kids": a count of something
     device = _nearest(cues, number.start, list(DEVICE_DEFAULT_FIELD))
+    if device is None and re.search(r"(?<!\bit)(?<!\bthem)(?<!\bthat)\s+(?:at|by|until|till|around|about|before|after)\s*$",
+                                    clause_text[:number.start]):
+        return None  # "the game starts at 9": a time
     if device is None:
         if focus.path is not None and continuation:
             return focus.path
@@ -179,7 +186,14 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
     Updates ``focus`` in place.
     """
     cues = find_cues(clause)
-    if any(c.kind == "negation" for c in cues):
+    cancel = next((c for c in cues if c.kind == "cancel"), None)
+    if cancel is not None:
+        device = _nearest(cues, cancel.start, list(DEVICE_DEFAULT_FIELD))
+        explicit = re.search(r"back|undo|revert|as it was|as they were|(?:cancel|scratch|forget|undo) that", clause)
+        if device is not None or explicit:
+            device = device or focus.device
+            return ([(f"{device}.*", None)] if device else []), False
+    if any(c.kind in ("negation", "cancel") for c in cues):
         return [], False
     found: list[tuple[int, str, Any]] = []
     value_spans = [(c.start, c.end) for c in cues if c.kind in ("value", "strong_value")]
@@ -222,6 +236,8 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
             path = "ac.fan_speed" if path == "ac.temperature" else "ac.temperature"
         if valid_value(path, number.value):
             found.append((number.start, path, number.value))
+            if focus.guessed and focus.guessed[1] == number.value:
+                focus.guessed = (path, number.value)
 
     found.sort(key=lambda item: item[0])
     settings = [(path, value) for _, path, value in found]
@@ -253,12 +269,14 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
     settings: dict[str, Any] = {}
     unresolved: list[Unresolved] = []
     focus = _Focus()
+    asks_which = False  # the assistant asked which device ("the TV or the lights?")
     offered: list[tuple[str, Any]] = []  # proposed in a question: needs a yes
     told: list[tuple[str, Any]] = []  # stated as done: stands unless the user objects
     for turn, message in enumerate(messages):
         text = normalize(message.get("text") or "")
         clauses = split_clauses(text)
         if message.get("role") == "assistant":
+            asks_which = bool(_QUESTION.search(text)) and len({c.payload for c in find_cues(text) if c.kind == "device"}) >= 2
             offered, told = [], []
             for sentence in _SENTENCE_SPLIT.split(text):
                 asking = bool(_QUESTION.search(sentence))
@@ -267,6 +285,9 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
                     if not _STATE_REPORT.search(clause):
                         (offered if asking else told).extend(found)
             continue
+        if asks_which and focus.guessed:
+            _move_guess(settings, focus, text)
+        asks_which = False
         if offered or told:
             agreed = bool(_AFFIRM.search(text)) and not _REJECT.search(text)
             if trust_statements and (offered or not _REJECT.search(text)):
@@ -277,6 +298,10 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         for index, clause in enumerate(clauses):
             found, open_setting = read_clause(clause, focus, continuation=True)
             for path, value in found:
+                if path.endswith(".*"):  # the user took back what they asked of a device
+                    for key in [k for k in settings if k.startswith(path[:-1])]:
+                        del settings[key]
+                    continue
                 settings.pop(path, None)
                 settings[path] = value
             if open_setting:
@@ -284,6 +309,23 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
     if told and trust_statements:
         settings.update(told)
     return Extraction(unflatten_items(settings.items()), unresolved)
+
+
+def _move_guess(settings: dict[str, Any], focus: _Focus, reply: str) -> None:
+    """Move a setting whose device was guessed to the device the user names in ``reply``."""
+    path, value = focus.guessed
+    named = [c.payload for c in find_cues(reply) if c.kind == "device"]
+    field_name = path.split(".")[1]
+    if not named or path.startswith(named[0] + "."):
+        return
+    device = named[0]
+    if field_name in ("volume", "alarm_volume"):
+        field_name = "alarm_volume" if device == "security" else "volume"
+    target = f"{device}.{field_name}"
+    if valid_value(target, value) and settings.get(path) == value:
+        del settings[path]
+        settings[target] = value
+        focus.device, focus.path, focus.guessed = device, target, None
 
 
 def _open_field(clause: str) -> str | None:

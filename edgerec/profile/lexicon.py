@@ -26,7 +26,8 @@ class Cue:
     (payload: tuple of ``(device, field, value)`` readings), ``arm`` (payload:
     True/False, meaningful for the security system only), ``negation``,
     ``strong_value`` (like value, but the words name the device too: "netflix"),
-    ``skip_number`` (a number after it is not a setting, e.g. "not 20", "from 20"),
+    ``cancel`` (take back what was asked for a device: "never mind the TV,
+    put it back"), ``skip_number`` (a number after it is not a setting, e.g. "not 20", "from 20"),
     ``time_unit`` (a number before it is a time or count), ``outside`` (talk
     about the weather or the outdoors).
     """
@@ -60,7 +61,7 @@ _FIELDS = [
     _cue("field", r"\b(?:alarm(?:'s)? volume|volume (?:of|on|for) the (?:security )?alarm|siren(?: volume)?|"
                   r"alarm (?:loudness|sound level))\b", ("alarm_volume", ("security",))),
     _cue("field", r"\b(?:volume|loudness|sound level|louder|quieter|softer)\b", ("volume", ("tv", "speaker", "security"))),
-    _cue("field", r"\b(?:brightness|bright|brighter|dim|dimmer|dimmed|dimming)\b", ("brightness", ("lights", "tv"))),
+    _cue("field", r"\b(?:brightness|bright|brighter|dim|dimmer|dimmed|dimming|backlight|picture)\b", ("brightness", ("lights", "tv"))),
     _cue("field", r"\b(?:temp|temperature|degrees?|deg|celsius)\b", ("temperature", ("ac",))),
     _cue("field", r"\bfan(?: speed| level| setting)?\b", ("fan_speed", ("ac",))),
     _cue("field", r"\b(?:input(?: source)?|source|hdmi)\b", ("input_source", ("tv",))),
@@ -114,6 +115,8 @@ _OTHERS = [
                 r"lock up|secure)\b", True),
     _cue("arm", r"\b(?:disarm|disarms|disarmed|disarming|deactivate|deactivated|disable|disabled|disengage|"
                 r"turn off|switch off|shut off)\b", False),
+    _cue("cancel", r"\b(?:never ?mind|forget|cancel|undo|revert|put (?:it|them|that) back|(?:leave|keep) (?:it|them) as "
+                   r"(?:it|they) (?:was|were)|change (?:it|that|them) back|go back to how it was|as it was)\b"),
     _cue("negation", r"\b(?:don'?t|do not|dont|no need|never ?mind|leave (?:it|them|the \w+)(?: alone| as)|"
                      r"not now|no thanks|no thank you|skip (?:it|that|the)|hold off|keep it as is|"
                      r"don't bother|not necessary|not needed)\b"),
@@ -126,9 +129,9 @@ _OTHERS = [
     _cue("outside", r"\b(?:outside|outdoors?|out there|forecast|weather|the high|the low|windchill|wind chill)\b"),
 ]
 
-_MAIN_CUES = _DEVICES + _FIELDS + _VALUES + _OTHERS[:3] + [_OTHERS[5]]
-_SKIP_BEFORE = _OTHERS[3][1]
-_TIME_AFTER = _OTHERS[4][1]
+_MAIN_CUES = _DEVICES + _FIELDS + _VALUES + _OTHERS[:4] + [_OTHERS[6]]
+_SKIP_BEFORE = _OTHERS[4][1]
+_TIME_AFTER = _OTHERS[5][1]
 
 # The numeric field a number is most likely about when only the device is named.
 DEVICE_DEFAULT_FIELD = {
