@@ -6,8 +6,10 @@ import re
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from edgerec.datasets.edgewise import load
+from edgerec.datasets.edgewise import load, validate_routine, validate_session
 from edgerec.datasets.edgewise_synth import DIFFICULTIES, SynthConfig, generate, synthesize_user
 from edgerec.errors import InputError
 from edgerec.eval.edgewise_metrics import flatten
@@ -224,3 +226,23 @@ def test_every_final_value_is_stated_in_the_dialogue(traced):
             for device, settings in trace.actions.items():
                 for name, value in settings.items():
                     assert any(f in text for f in _forms(device, name, value)), (session, device, name, value)
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 2**31), index=st.integers(0, 1000), level=st.sampled_from(DIFFICULTIES))
+def test_any_seed_gives_valid_stated_data(seed, index, level):
+    user, traces = synthesize_user(index, sessions=25, seed=seed, config=SynthConfig.for_difficulty(level))
+    validate_routines_and_sessions(user)
+    for session, trace in zip(user.sessions, traces):
+        text = " ".join(m["text"] for m in session["messages"]).lower()
+        assert session["messages"] and session["messages"][0]["role"] == "user"
+        for device, fields_ in trace.actions.items():
+            for name, value in fields_.items():
+                assert any(f in text for f in _forms(device, name, value)), (session, device, name, value)
+
+
+def validate_routines_and_sessions(user):
+    for i, routine in enumerate(user.routines):
+        validate_routine(routine, f"routine {i}")
+    for session in user.sessions:
+        validate_session(session, "", len(user.routines))
