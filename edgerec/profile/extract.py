@@ -49,7 +49,7 @@ _NUMERIC_FIELDS = ("alarm_volume", "volume", "brightness", "temperature", "fan_s
 # Words that may follow a bare number that is a setting ("25 please", "make it 20 instead").
 _AFTER_BARE_NUMBER = frozenset(
     "please pls plz thanks thank thx instead then now for is would should sounds works ok okay and too as "
-    "actually if on in at or would that's thats this it's is be will".split()
+    "actually if on in at or would that's thats this it's is be will i i'd i'm maybe probably ish".split()
 )
 
 
@@ -87,6 +87,9 @@ def normalize(text: str) -> str:
     text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r"°\s*[cf]?\b|º", " degrees", text)
     text = re.sub(r"(\d)\s*%", r"\1 %", text)
+    text = re.sub(r"(\d)\s*c\b", r"\1 degrees", text)
+    text = re.sub(r"\b(brightness|backlight|volume|loudness)((?: to| at| on)?) (?:max|maximum|full)\b", r"\1\2 100", text)
+    text = re.sub(r"\b(?:max|maximum|full) (brightness|volume)\b", r"100 \1", text)
     text = re.sub(r"\ba\s*/\s*c\b|\ba\.c\.(?=\s|$)", "ac", text)
     text = re.sub(r"\bt\.v\.(?=\s|$)|\bt\s*/\s*v\b", "tv", text)
     return re.sub(r"\s+", " ", text).strip()
@@ -186,6 +189,9 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
     Updates ``focus`` in place.
     """
     cues = find_cues(clause)
+    if any(c.kind == "other_device" for c in cues) and not any(c.kind == "device" for c in cues):
+        focus.device = focus.path = None
+        return [], False  # "close the blinds halfway", "fridge to 2 degrees"
     cancel = next((c for c in cues if c.kind == "cancel"), None)
     if cancel is not None:
         device = _nearest(cues, cancel.start, list(DEVICE_DEFAULT_FIELD))
@@ -225,6 +231,8 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
     for number in find_numbers(clause):
         if any(s <= number.start < e for s, e in value_spans):
             continue
+        if number.text == "one" and _numeric_field_cue(cues, number.start, number.end) is None:
+            continue  # "have a nice one", "which one"
         if number_is_skipped(clause, number.start, number.end):
             continue
         if any(abs(c.start - number.start) <= 30 for c in near_outside):

@@ -21,7 +21,8 @@ __all__ = ["Cue", "find_cues", "DEVICE_DEFAULT_FIELD"]
 class Cue:
     """A span of text and what it says.
 
-    kind is one of ``device`` (payload: device name), ``field`` (payload:
+    kind is one of ``device`` (payload: device name), ``other_device`` (a
+    device outside the schema: blinds, fridge...), ``field`` (payload:
     ``(field, candidate devices)``, first candidate preferred), ``value``
     (payload: tuple of ``(device, field, value)`` readings), ``arm`` (payload:
     True/False, meaningful for the security system only), ``negation``,
@@ -57,12 +58,21 @@ _DEVICES = [
          "security"),
 ]
 
+# Devices outside the schema: a clause about them sets nothing we model.
+_OTHER_DEVICES = [
+    _cue("other_device", r"\b(?:blinds?|curtains?|shades|shutters?|fridge|refrigerator|freezer|oven|stove|kettle|"
+                         r"timer|washing machine|washer|dryer|dishwasher|garage|door|gate|sprinklers?|coffee (?:machine|maker)|"
+                         r"vacuum|robot|microwave|fan heater|humidifier|dehumidifier|purifier|window|oven|car|phone|"
+                         r"fireplace|hot tub|pool|boiler|water heater|camera|doorbell)\b"),
+]
+
 _FIELDS = [
     _cue("field", r"\b(?:alarm(?:'s)? volume|volume (?:of|on|for) the (?:security )?alarm|siren(?: volume)?|"
                   r"alarm (?:loudness|sound level))\b", ("alarm_volume", ("security",))),
     _cue("field", r"\b(?:volume|loudness|sound level|louder|quieter|softer)\b", ("volume", ("tv", "speaker", "security"))),
     _cue("field", r"\b(?:brightness|bright|brighter|dim|dimmer|dimmed|dimming|backlight|picture)\b", ("brightness", ("lights", "tv"))),
-    _cue("field", r"\b(?:temp|temperature|degrees?|deg|celsius)\b", ("temperature", ("ac",))),
+    _cue("field", r"\b(?:temp|temperature|degrees?|deg|celsius|in here|warmer|cooler|colder|hotter)\b",
+         ("temperature", ("ac",))),
     _cue("field", r"\bfan(?: speed| level| setting)?\b", ("fan_speed", ("ac",))),
     _cue("field", r"\b(?:input(?: source)?|source|hdmi)\b", ("input_source", ("tv",))),
     _cue("field", r"\b(?:colou?r(?: temperature)?|tone|hue)\b", ("color", ("lights",))),
@@ -82,9 +92,9 @@ _VALUES = [
     _strong(r"\bnetflix\b", (("tv", "input_source", "Netflix"),)),
     _strong(r"\byou ?tube\b", (("tv", "input_source", "YouTube"),)),
     # speaker equalizer
-    _strong(r"\b(?:bass[- ]?boost(?:ed)?|boost(?:ing)? (?:the )?bass|more bass|bass[- ]heavy|heavy bass|"
+    _strong(r"\b(?:bass[- ]?boost(?:ed)?|boost(?:ing|ed)? (?:the )?bass|more bass|bass[- ]heavy|heavy bass|"
              r"extra bass|bass up|crank (?:up )?the bass|pump up the bass)\b", (("speaker", "equalizer", "bass boost"),)),
-    _strong(r"\b(?:treble[- ]?boost(?:ed)?|boost(?:ing)? (?:the )?treble|more treble|treble up|"
+    _strong(r"\b(?:treble[- ]?boost(?:ed)?|boost(?:ing|ed)? (?:the )?treble|more treble|treble up|"
              r"crisp(?:er)? highs|extra treble)\b", (("speaker", "equalizer", "treble boost"),)),
     _cue(_V, r"\b(?:balanced|flat eq|flat sound|even sound)\b", (("speaker", "equalizer", "balanced"),)),
     # ac modes (explicit)
@@ -129,7 +139,7 @@ _OTHERS = [
     _cue("outside", r"\b(?:outside|outdoors?|out there|forecast|weather|the high|the low|windchill|wind chill)\b"),
 ]
 
-_MAIN_CUES = _DEVICES + _FIELDS + _VALUES + _OTHERS[:4] + [_OTHERS[6]]
+_MAIN_CUES = _DEVICES + _OTHER_DEVICES + _FIELDS + _VALUES + _OTHERS[:4] + [_OTHERS[6]]
 _SKIP_BEFORE = _OTHERS[4][1]
 _TIME_AFTER = _OTHERS[5][1]
 
