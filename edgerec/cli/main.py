@@ -1,15 +1,23 @@
-"""The root ``edgerec`` command: joins one Typer sub-app per command group."""
+"""The root ``edgerec`` Typer app: store commands at top level, one sub-app per command group."""
 
 from __future__ import annotations
 
 import typer
 
-from edgerec.cli import datasets
+from edgerec.cli import bench, datasets, store_cmds
 
-app = typer.Typer(name="edgerec", no_args_is_help=True, help="On-device, privacy-preserving personalization.")
+app = typer.Typer(
+    name="edgerec",
+    help="On-device, privacy-preserving personalization. Your events stay encrypted on this machine.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+store_cmds.register(app)
+app.add_typer(bench.app, name="bench")
 app.add_typer(datasets.app, name="datasets")
 
 
 def main() -> None:
-    """Run the CLI."""
+    """Console-script entry point."""
     app()

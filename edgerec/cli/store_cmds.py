@@ -1,0 +1,229 @@
+"""Store commands: init, log, import, events, forget, export, rotate-key, stats, verify."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from edgerec.cli._common import (
+    DbOption,
+    JsonOption,
+    KeyFileOption,
+    cli_errors,
+    confirm,
+    credentials,
+    open_store,
+    passphrase,
+    print_json,
+    read_key_file,
+    resolve_db,
+)
+from edgerec.errors import InputError
+from edgerec.store import Event, EventStore
+
+UserOption = Annotated[str, typer.Option("--user", "-u", help="The app's user id.")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add the store commands to the root app."""
+    for name, fn in [("init", init), ("log", log), ("import", import_events), ("events", events),
+                     ("forget", forget), ("export", export), ("rotate-key", rotate_key),
+                     ("stats", stats), ("verify", verify)]:
+        app.command(name)(fn)
+
+
+@cli_errors
+def init(db: DbOption = None, key_file: KeyFileOption = None) -> None:
+    """Create a new, empty encrypted store (asks for the passphrase twice)."""
+    path = resolve_db(db)
+    with EventStore.create(path, **credentials(key_file, confirm=True)):
+        pass
+    typer.echo(f"created encrypted store {path}")
+
+
+@cli_errors
+def log(
+    user: UserOption,
+    type: Annotated[str, typer.Option("--type", "-t", help="Event type, e.g. play, click, skip, dialogue.")],
+    item: Annotated[Optional[str], typer.Option("--item", help="Item id the event is about.")] = None,
+    ts: Annotated[Optional[str], typer.Option("--ts", help="ISO-8601 time [default: now, UTC].")] = None,
+    context: Annotated[Optional[str], typer.Option("--context", help='JSON object, e.g. \'{"device": "tv"}\'.')] = None,
+    text: Annotated[Optional[str], typer.Option("--text", help="Free text (a query, a dialogue turn).")] = None,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+) -> None:
+    """Log one event; prints its row id."""
+    event = Event.create(user, type, ts=ts, item=item, context=context, text=text)
+    with open_store(db, key_file) as store:
+        row = store.log(event.user, event.type, ts=event.ts, item=event.item, context=event.context, text=event.text)
+    typer.echo(row)
+
+
+def _read_jsonl(path: Path) -> list[Event]:
+    """Parse and validate a JSONL file completely; the first bad line raises InputError with its number."""
+    if not path.exists():
+        raise InputError(f"no such file: {path}")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory, expected a .jsonl file")
+    out = []
+    with open(path, "rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{path}:{number}: not valid UTF-8") from None
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path}:{number}: bad JSON: {exc.msg}") from None
+            try:
+                out.append(Event.from_dict(data))
+            except InputError as exc:
+                raise InputError(f"{path}:{number}: {exc}") from None
+    return out
+
+
+@cli_errors
+def import_events(
+    file: Annotated[Path, typer.Argument(help="JSON lines, one event per line: user, type, ts, item, context, text.")],
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Events per transaction.", min=1)] = 1000,
+) -> None:
+    """Import events from a JSONL file. Every line is validated before anything is written."""
+    parsed = _read_jsonl(file)
+    with open_store(db, key_file) as store:
+        with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("import", total=len(parsed))
+            n = store.log_many(parsed, batch_size=batch_size, progress=lambda k: bar.advance(task, k))
+    typer.echo(f"imported {n} events into {store.path}")
+
+
+@cli_errors
+def events(
+    user: Annotated[Optional[str], typer.Option("--user", "-u", help="Only this user's events.")] = None,
+    type: Annotated[Optional[str], typer.Option("--type", "-t", help="Only events of this type.")] = None,
+    item: Annotated[Optional[str], typer.Option("--item", help="Only events about this item.")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="ISO-8601, inclusive.")] = None,
+    until: Annotated[Optional[str], typer.Option("--until", help="ISO-8601, exclusive.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Show at most this many.", min=1)] = None,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Show decrypted events (with --json: one JSON object per line)."""
+    with open_store(db, key_file) as store:
+        found = store.events(user=user, type=type, item=item, since=since, until=until)
+        if json_out:
+            for n, event in enumerate(found, start=1):
+                typer.echo(json.dumps({"id": event.id, **event.to_dict()}, ensure_ascii=False))
+                if limit and n >= limit:
+                    break
+            return
+        table = Table("id", "time (UTC)", "user", "type", "item", "context", "text")
+        for n, e in enumerate(found, start=1):
+            text = (e.text[:60] + "…") if e.text and len(e.text) > 60 else (e.text or "")
+            table.add_row(str(e.id), e.ts.strftime("%Y-%m-%d %H:%M:%S"), e.user, e.type, e.item or "",
+                          json.dumps(e.context, ensure_ascii=False) if e.context else "", text)
+            if limit and n >= limit:
+                break
+        Console().print(table)
+
+
+@cli_errors
+def forget(
+    user: Annotated[Optional[str], typer.Option("--user", "-u", help="The user to forget (all of it, unless narrowed).")] = None,
+    item: Annotated[Optional[str], typer.Option("--item", help="Only events about this item (alone: for every user).")] = None,
+    before: Annotated[Optional[str], typer.Option("--before", help="Only events strictly before this ISO-8601 time.")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    list_receipts: Annotated[bool, typer.Option("--list", help="List forget receipts instead of forgetting.")] = False,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Forget a user, an item or a time range, unrecoverably (asks first unless --yes)."""
+    with open_store(db, key_file) as store:
+        if list_receipts:
+            receipts = [r.to_dict() for r in store.receipts()]
+            if json_out:
+                print_json(receipts)
+                return
+            table = Table("id", "at (UTC)", "scope", "events", "documents", "keys destroyed")
+            for r in receipts:
+                scope = ", ".join(k if v is True else f"{k} < {v}" for k, v in r["scope"].items() if v)
+                table.add_row(str(r["id"]), r["at"][:19], scope, str(r["events"]), str(r["documents"]),
+                              str(r["keys_destroyed"]))
+            Console().print(table)
+            return
+        if user is None and item is None:
+            raise InputError("say what to forget: --user U (optionally with --item / --before), or --item I")
+        n = store.count(user=user) if item is None and before is None else sum(
+            1 for _ in store.events(user=user, item=item, until=before))
+        what = " ".join(p for p in [
+            f"user {user!r}" if user else "every user", f"item {item!r}" if item else "",
+            f"before {before}" if before else ""] if p)
+        if not yes and not confirm(f"Forget {n} events of {what}? This cannot be undone"):
+            typer.echo("nothing was forgotten", err=True)
+            raise typer.Exit(1)
+        receipt = store.forget(user=user, item=item, before=before)
+    if json_out:
+        print_json(receipt.to_dict())
+    else:
+        typer.echo(f"forgot {receipt.events} events and {receipt.documents} documents"
+                   f"{' and destroyed the user key' if receipt.keys_destroyed else ''} (receipt {receipt.id})")
+
+
+@cli_errors
+def export(user: UserOption, db: DbOption = None, key_file: KeyFileOption = None) -> None:
+    """Export everything stored for a user as JSON lines on stdout (data portability)."""
+    with open_store(db, key_file) as store:
+        for record in store.export(user):
+            typer.echo(json.dumps(record, ensure_ascii=False))
+
+
+@cli_errors
+def rotate_key(
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    new_key_file: Annotated[Optional[Path], typer.Option("--new-key-file", help="Lock with this 32-byte key file instead.")] = None,
+) -> None:
+    """Re-wrap the store's keys under a new passphrase (EDGEREC_NEW_PASSPHRASE or prompt) or key file."""
+    with open_store(db, key_file) as store:
+        if new_key_file is not None:
+            n = store.rotate_key(key=read_key_file(new_key_file))
+        else:
+            n = store.rotate_key(passphrase=passphrase(confirm=True, prompt="New passphrase",
+                                                       env_var="EDGEREC_NEW_PASSPHRASE"))
+    typer.echo(f"re-wrapped {n} user keys and the index key; events were not re-encrypted")
+
+
+@cli_errors
+def stats(db: DbOption = None, key_file: KeyFileOption = None, json_out: JsonOption = False) -> None:
+    """Counts and sizes of the store."""
+    with open_store(db, key_file) as store:
+        figures = store.stats()
+    if json_out:
+        print_json(figures)
+        return
+    for key, value in figures.items():
+        typer.echo(f"{key:16} {value}")
+
+
+@cli_errors
+def verify(db: DbOption = None, key_file: KeyFileOption = None, json_out: JsonOption = False) -> None:
+    """Authenticate every ciphertext in the store; names the first tampered row."""
+    with open_store(db, key_file) as store:
+        result = store.verify()
+    if json_out:
+        print_json({"ok": True, **result})
+    else:
+        typer.echo(f"ok: {result['events']} events, {result['documents']} documents, {result['users']} users verified")
