@@ -159,6 +159,11 @@ class Dialogue:
             self.phenomena.add("correction")
             self.phenomena.add(f"correction_{kind}")
 
+    def topic(self, device: str, settings: list[tuple[str, Any]]) -> None:
+        """The device is named first; its settings follow in another sentence."""
+        self.request(say.say_topic_request(device, settings, self.rng, p_words=self.cfg.p_words))
+        self.confirm([(device, f, v) for f, v in settings])
+
     def followup(self, device: str, settings: list[tuple[str, Any]]) -> None:
         """A follow-up on the device just discussed, named by pronoun."""
         self.request(say.say_followup(device, settings, self.rng, p_words=self.cfg.p_words))
@@ -357,6 +362,8 @@ def render(
             dia.direct(turn, correction=True)
         elif len(turn) == 1 and device == previous_device and dia.chance(cfg.p_followup_pronoun, "pronoun_followup"):
             dia.followup(device, settings)
+        elif len(turn) == 1 and len(settings) >= 2 and dia.chance(cfg.p_topic, "topic"):
+            dia.topic(device, settings)
         elif single and name == "input_source" and value in inputs and dia.chance(cfg.p_named_input, "named_input"):
             dia.named_input(value)
         elif single and _at_bound(device, name, value) and dia.chance(cfg.p_clamped, "clamped"):

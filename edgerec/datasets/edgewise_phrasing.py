@@ -31,6 +31,7 @@ __all__ = [
     "say_open_request",
     "say_fix",
     "say_followup",
+    "say_topic_request",
     "say_from_to",
     "say_state_query",
     "say_usual",
@@ -95,7 +96,7 @@ _CANONICAL = {"tv": "TV", "ac": "AC", "lights": "lights", "speaker": "speaker", 
 _ENUM_WORDS: dict[tuple[str, str], dict[Any, list[str]]] = {
     ("tv", "input_source"): {
         "HDMI1": ["HDMI 1", "HDMI one", "HDMI1", "the first HDMI input", "HDMI port 1", "HDMI-1"],
-        "HDMI2": ["HDMI 2", "HDMI two", "HDMI2", "the second HDMI input", "HDMI port 2", "HDMI-2"],
+        "HDMI2": ["HDMI 2", "HDMI two", "HDMI2", "the second HDMI input", "HDMI port 2", "HDMI-2", "HDMI input two"],
         "AV": ["AV", "the AV input", "AV in", "the composite AV input"],
         "Netflix": ["Netflix", "Netflix", "netflix", "the Netflix app"],
         "YouTube": ["YouTube", "YouTube", "youtube", "the YouTube app"],
@@ -115,9 +116,9 @@ _ENUM_WORDS: dict[tuple[str, str], dict[Any, list[str]]] = {
         "dynamic": ["dynamic", "dynamic mode", "cycling", "animated"],
     },
     ("speaker", "equalizer"): {
-        "bass boost": ["bass boost", "bass boost", "boosted bass", "the bass boost preset", "extra bass"],
+        "bass boost": ["bass boost", "bass boost", "boosted bass", "the bass boost preset", "extra bass", "the bass-heavy preset"],
         "balanced": ["balanced", "balanced", "a flat EQ", "the balanced preset", "neutral sound"],
-        "treble boost": ["treble boost", "treble boost", "boosted treble", "the treble boost preset", "extra treble"],
+        "treble boost": ["treble boost", "treble boost", "boosted treble", "the treble boost preset", "extra treble", "the treble-heavy preset"],
     },
 }
 
@@ -145,7 +146,7 @@ def _percent(n: int, rng: random.Random, p_words: float) -> str:
 def _degrees(n: int, rng: random.Random, p_words: float) -> str:
     text = say_number(n, rng, p_words)
     if text[0].isdigit():
-        return text + rng.choice(["", " degrees", "°", "°C", " degrees", " C"])
+        return text + rng.choice(["", " degrees", "°", "°C", " degrees", " C", " degrees Celsius"])
     return text + rng.choice(["", " degrees", " degrees"])
 
 
@@ -472,6 +473,25 @@ def say_followup(device: str, settings: Sequence[tuple[str, Any]], rng: random.R
     ).replace("And and ", "And ").replace("Also, and ", "Also, ").replace("Now and ", "Now ")
 
 
+def say_topic_request(device: str, settings: Sequence[tuple[str, Any]], rng: random.Random, *, p_words: float) -> str:
+    """A whole message naming the device first, then its settings in another sentence.
+
+    >>> text = say_topic_request("tv", [("volume", 30), ("input_source", "Netflix")], random.Random(1), p_words=0)
+    >>> "30" in text and "etflix" in text
+    True
+    """
+    d = device_name(device, rng)
+    needs = "need" if d.endswith(("lights", "lamps")) else "needs"
+    opener = rng.choice([f"Can you help me with the {d}?", f"About the {d}:", f"The {d} {needs} a few changes.",
+                         f"Okay, the {d}.", f"Let's sort out the {d}."])
+    parts = [_part(device, f, v, rng, p_words) for f, v in settings]
+    body = _join(parts, rng)
+    ask = rng.choice(["I'd like it {b}.", "Make it {b}.", "{B}, please.", "I want it {b}.", "Set it {b}."])
+    if device == "lights":
+        ask = ask.replace(" it ", " them ")
+    return f"{opener} " + ask.format(b=body, B=body[:1].upper() + body[1:])
+
+
 def say_from_to(device: str, field: str, old: int, value: int, rng: random.Random, *, p_words: float) -> str:
     """A clause naming the current value and the wanted one ("from 40 down to 20").
 
@@ -714,7 +734,9 @@ def polite(clause: str, rng: random.Random) -> str:
     else:
         form = rng.choice([
             "Could you {c}?", "Please {c}.", "{C}, thanks.", "Hey, {c}.", "I'd like you to {c}.", "Can you {c}?",
-            "{C}.", "{c}", "{C} please.", "Would you {c}?", "Okay, {c}.", "Hi! {C}.",
+            "{C}.", "{c}", "{C} please.", "Would you {c}?", "Okay, {c}.", "Hi! {C}.", "Is it possible to {c}?",
+            "Any chance you could {c}?", "I need you to {c}.", "Go ahead and {c}.", "Let's {c}.",
+            "Would you be so kind as to {c}?",
         ])
     return form.format(c=clause, C=clause[:1].upper() + clause[1:])
 

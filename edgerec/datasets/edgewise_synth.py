@@ -127,6 +127,8 @@ class SynthConfig:
     """The user asks for another setting, then cancels it ("Wait, cancel that.")."""
     p_named_input: float = 0.3
     """Per turn setting a wired TV input: the user names what is plugged in ("the PlayStation")."""
+    p_topic: float = 0.15
+    """Per one-device, several-setting turn: the device is named in one sentence, its settings in the next."""
     style_spread: float = 0.5
     """Users differ: each user's p_words, p_casual, p_distractor and p_multi_request are the
     config's times a factor drawn in [1 - spread, 1 + spread]."""
