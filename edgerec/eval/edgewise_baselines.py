@@ -23,8 +23,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from edgerec.errors import InputError
+from edgerec.eval.edgewise_metrics import score_users
 
-__all__ = ["BASELINES", "predict", "predict_empty", "predict_modal_meta", "predict_top_times"]
+__all__ = ["BASELINES", "predict", "predict_empty", "predict_modal_meta", "predict_top_times", "baseline_scores"]
 
 Routine = dict[str, Any]
 
@@ -63,3 +64,17 @@ def predict(name: str, sessions: Sequence[Mapping[str, Any]]) -> list[Routine]:
     if name not in BASELINES:
         raise InputError(f"unknown baseline {name!r} (known: {', '.join(BASELINES)})")
     return BASELINES[name](sessions)
+
+
+def baseline_scores(users: Sequence[Any]) -> dict[str, dict[str, float]]:
+    """The metrics of every baseline on loaded users (:class:`~edgerec.datasets.edgewise.EdgewiseUser`).
+
+    >>> from edgerec.datasets.edgewise_synth import synthesize_user
+    >>> users = [synthesize_user(0, sessions=10, seed=0)[0]]
+    >>> baseline_scores(users)["empty"]["jaccard.flattened"]
+    0.0
+    """
+    from edgerec.datasets.edgewise import truth
+
+    expected = truth(users)
+    return {name: score_users(expected, [predict(name, u.sessions) for u in users]) for name in BASELINES}
