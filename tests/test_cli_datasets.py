@@ -13,10 +13,6 @@ from edgerec.datasets.edgewise import load
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path, monkeypatch):
-    monkeypatch.setenv("EDGEREC_HOME", str(tmp_path / "home"))
-
 
 def test_edgewise_synth_writes_a_loadable_dataset(tmp_path):
     out = tmp_path / "ds"

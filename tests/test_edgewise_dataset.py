@@ -41,10 +41,6 @@ SESSION = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path, monkeypatch):
-    monkeypatch.setenv("EDGEREC_HOME", str(tmp_path / "home"))
-
 
 def write_lines(folder, name, objs):
     folder.mkdir(parents=True, exist_ok=True)
@@ -207,3 +203,18 @@ def test_events_round_trip(sessions):
     assert rebuilt == [s for s in sessions if s["messages"]]
     for session in sessions:
         edgewise.validate_session(session)
+
+
+def test_sessions_round_trip_through_the_encrypted_store(tmp_path):
+    from edgerec.datasets.edgewise_synth import synthesize_user
+    from edgerec.store import EventStore
+
+    user, _ = synthesize_user(0, sessions=12, seed=8)
+    with EventStore.create(tmp_path / "ew.db", passphrase="pw") as store:
+        written = store.log_many(user_events("u0", user.sessions))
+        assert written == sum(len(s["messages"]) for s in user.sessions)
+    with EventStore.open(tmp_path / "ew.db", passphrase="pw") as store:
+        rebuilt = events_to_sessions(store.events(user="u0"))
+        types = {e.type for e in store.events(user="u0")}
+    assert rebuilt == user.sessions
+    assert types == {"dialogue"}

@@ -15,10 +15,6 @@ from edgerec.errors import InputError
 from edgerec.eval.edgewise_metrics import flatten
 
 
-@pytest.fixture(autouse=True)
-def _home(tmp_path, monkeypatch):
-    monkeypatch.setenv("EDGEREC_HOME", str(tmp_path / "home"))
-
 
 @pytest.fixture(scope="module")
 def dataset(tmp_path_factory):

@@ -9,13 +9,14 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
+from edgerec.cli._common import cli_errors
 from edgerec.datasets.edgewise_synth import DIFFICULTIES, SynthConfig, generate
-from edgerec.errors import EdgerecError
 
 app = typer.Typer(help="Write synthetic datasets in benchmark formats.", no_args_is_help=True)
 
 
 @app.command("edgewise-synth")
+@cli_errors
 def edgewise_synth(
     out: Annotated[Path, typer.Option("--out", help="Folder to write sessions/routines/characters .jsonl into.")],
     users: Annotated[int, typer.Option(help="Number of users (one line per user).")] = 10,
@@ -25,17 +26,13 @@ def edgewise_synth(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
 ) -> None:
     """Generate EdgeWisePersona-format data (users, routines, dialogue sessions)."""
-    try:
-        config = SynthConfig.for_difficulty(difficulty)
-        with Progress(transient=True, disable=as_json) as progress:
-            task = progress.add_task("generating users", total=users)
-            summary = generate(
-                out, users=users, sessions=sessions, seed=seed, config=config,
-                progress=lambda n: progress.advance(task, n),
-            )
-    except EdgerecError as exc:
-        typer.echo(f"Error: {exc}", err=True)
-        raise typer.Exit(2) from None
+    config = SynthConfig.for_difficulty(difficulty)
+    with Progress(transient=True, disable=as_json) as progress:
+        task = progress.add_task("generating users", total=users)
+        summary = generate(
+            out, users=users, sessions=sessions, seed=seed, config=config,
+            progress=lambda n: progress.advance(task, n),
+        )
     if as_json:
         typer.echo(json.dumps(summary))
         return
