@@ -219,8 +219,8 @@ def test_every_final_value_is_stated_in_the_dialogue(traced):
     for user, traces in traced:
         for session, trace in zip(user.sessions, traces):
             text = " ".join(m["text"] for m in session["messages"]).lower()
-            for device, settings in trace.actions.items():
-                for name, value in settings.items():
+            for device, device_settings in trace.actions.items():
+                for name, value in device_settings.items():
                     assert any(f in text for f in _forms(device, name, value)), (session, device, name, value)
 
 
