@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from edgerec.cli import bench, datasets, store_cmds
+from edgerec.cli import bench, datasets, eval, store_cmds
 
 app = typer.Typer(
     name="edgerec",
@@ -16,6 +16,7 @@ app = typer.Typer(
 store_cmds.register(app)
 app.add_typer(bench.app, name="bench")
 app.add_typer(datasets.app, name="datasets")
+app.add_typer(eval.app, name="eval")
 
 
 def main() -> None:

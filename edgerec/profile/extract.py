@@ -42,6 +42,7 @@ _QUESTION = re.compile(
     r"\?|\b(?:would you like|shall i|should i|do you want|want me to|how about|may i|can i|could i|"
     r"what about|would it help|prefer)\b"
 )
+_STATE_QUESTION = re.compile(r"^(?:what|what's|which|how|is|are|was|were|do|does)\b")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _STATE_REPORT = re.compile(r"\b(?:currently|right now|at the moment|is already|are already|was|were|used to)\b")
 _CLAUSE_SPLIT = re.compile(r"[.!?;]+(?:\s|$)|,\s*|\s+(?:and then|and also|and|then|but|also|plus|while|after that)\s+")
@@ -312,7 +313,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
                     continue
                 settings.pop(path, None)
                 settings[path] = value
-            if open_setting:
+            if open_setting and not _STATE_QUESTION.search(clause):
                 unresolved.append(Unresolved(turn, clause, focus.device, _open_field(clause)))
     if told and trust_statements:
         settings.update(told)
