@@ -79,7 +79,7 @@ def test_applied_routines_match_meta(dataset):
     _, _, users = dataset
     for user in users:
         for session, applied in zip(user.sessions, user.applied):
-            assert len(applied) <= 1
+            assert len(applied) <= 2
             for index in applied:
                 triggers = user.routines[index]["triggers"]
                 assert all(session["meta"][k] == v for k, v in triggers.items())
@@ -110,18 +110,28 @@ def test_overlapping_triggers_and_shared_devices_occur(dataset):
 
 def test_traces_agree_with_files(dataset, traced):
     _, _, users = dataset
+    two = 0
     for user, (same, traces) in zip(users, traced):
         assert user.sessions == same.sessions
         for applied, trace in zip(user.applied, traces):
-            assert applied == ([trace.routine] if trace.routine is not None else [])
-            if trace.routine is not None and "partial" not in trace.phenomena and "extra_request" not in trace.phenomena:
-                assert trace.actions == user.routines[trace.routine]["actions"]
-            if trace.routine is not None:
-                routine = flatten(user.routines[trace.routine]["actions"])
-                requested = flatten(trace.actions)
-                assert requested & routine, "a routine session asks for nothing of its routine"
-                if "extra_request" not in trace.phenomena:
-                    assert requested <= routine
+            assert applied == list(trace.routines)
+            if not trace.routines:
+                continue
+            enacted = flatten({"x": {}})
+            for index in trace.routines:
+                enacted |= flatten(user.routines[index]["actions"])
+            requested = flatten(trace.actions)
+            if not trace.phenomena & {"partial", "extra_request"}:
+                assert requested == enacted
+            if len(trace.routines) == 2:
+                two += 1
+                assert "partial" not in trace.phenomena
+                first, second = (flatten(user.routines[i]["actions"]) for i in trace.routines)
+                assert {p for p, _ in first}.isdisjoint({p for p, _ in second}), "two enacted routines clash"
+            assert requested & enacted, "a routine session asks for nothing of its routine"
+            if "extra_request" not in trace.phenomena:
+                assert requested <= enacted
+    assert two > 0
 
 
 def test_phenomena_rates_near_config(traced):

@@ -12,8 +12,9 @@ LLM-written smart-home dialogues. Per user:
 * About 75% routine-driven sessions: the meta satisfies one routine's
   triggers (and, unless ``p_ambiguous_meta``, no other routine's), the other
   meta fields are random; the user asks for that routine's settings, sometimes
-  only part of them, sometimes plus an unrelated one-off request.
-  ``applied_routines`` names the routine.
+  only part of them, sometimes plus an unrelated one-off request, rarely
+  together with a second routine whose triggers hold too.
+  ``applied_routines`` names the enacted routine(s).
 * About 25% spontaneous sessions: random meta, 1-3 random settings.
 
 How the settings are said is drawn per phenomenon with the probabilities of
@@ -71,6 +72,9 @@ class SynthConfig:
     """A new routine reuses an earlier routine's device, with different values."""
     p_ambiguous_meta: float = 0.05
     """A routine session's meta may also satisfy another routine's triggers."""
+    p_two_routines: float = 0.04
+    """A routine session enacts a second routine too, when their triggers can hold at once
+    and their settings do not collide (``applied_routines`` then names both)."""
     p_partial: float = 0.3
     """A routine session asks for only part of the routine's settings."""
     p_extra_request: float = 0.15
@@ -174,13 +178,61 @@ class SessionTrace:
     """What the generator knows about one session and a model must infer.
 
     ``actions`` are the final settings the dialogue asks for (device -> field ->
-    value); ``routine`` is the enacted routine's index or None (spontaneous);
-    ``phenomena`` names the phrasing phenomena used.
+    value); ``routines`` are the enacted routines' indexes (empty when
+    spontaneous, two at most); ``phenomena`` names the phrasing phenomena used.
     """
 
     actions: dict[str, dict[str, Any]]
-    routine: int | None
+    routines: tuple[int, ...]
     phenomena: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def routine(self) -> int | None:
+        """The (first) enacted routine, or None for a spontaneous session."""
+        return self.routines[0] if self.routines else None
+
+
+def _merged_triggers(a: dict[str, str], b: dict[str, str]) -> dict[str, str] | None:
+    if any(a[k] != b[k] for k in a.keys() & b.keys()):
+        return None
+    return {**a, **b}
+
+
+def _routine_session(
+    rng: random.Random, cfg: SynthConfig, routines: list[dict[str, Any]], weights: list[float]
+) -> tuple[dict[str, str], list, tuple[int, ...], set[str]]:
+    """Meta, requests, enacted routine indexes and phenomena of one routine-driven session."""
+    which = rng.choices(range(len(routines)), weights=weights)[0]
+    enacted, triggers, phenomena = (which,), routines[which]["triggers"], set()
+    if rng.random() < cfg.p_two_routines:
+        fields_taken = {(d, f) for d, f, _ in flat_requests(routines[which]["actions"])}
+        partners = []
+        for j, other in enumerate(routines):
+            merged = _merged_triggers(triggers, other["triggers"]) if j != which else None
+            clash = fields_taken & {(d, f) for d, f, _ in flat_requests(other["actions"])}
+            if merged is not None and not clash and sample_meta(rng, merged) is not None:
+                partners.append((j, merged))
+        if partners:
+            j, triggers = rng.choice(partners)
+            enacted = tuple(sorted((which, j)))
+            phenomena.add("two_routines")
+    meta = None
+    strict = rng.random() >= cfg.p_ambiguous_meta
+    others = [r["triggers"] for i, r in enumerate(routines) if i not in enacted]
+    for _ in range(50 if strict else 1):
+        meta = sample_meta(rng, triggers)
+        if meta is not None and not (strict and any(matches(meta, t) for t in others)):
+            break
+    assert meta is not None  # triggers were checked satisfiable when the routines were made
+    requests = [r for i in enacted for r in flat_requests(routines[i]["actions"])]
+    own = {(d, f) for d, f, _ in requests}
+    if len(enacted) == 1 and len(requests) >= 2 and rng.random() < cfg.p_partial:
+        requests = rng.sample(requests, rng.randint(1, len(requests) - 1))
+        phenomena.add("partial")
+    if rng.random() < cfg.p_extra_request:
+        requests += random_requests(rng, 1, own)
+        phenomena.add("extra_request")
+    return meta, requests, enacted, phenomena
 
 
 def synthesize_user(
@@ -204,33 +256,13 @@ def synthesize_user(
              for name in ("p_words", "p_casual", "p_distractor", "p_multi_request")}
     user_cfg = replace(cfg, **style)
     weights = [rng.uniform(0.6, 1.4) for _ in routines]
-    all_triggers = [r["triggers"] for r in routines]
     out_sessions, applied, traces = [], [], []
     for sid in range(sessions):
         if routines and rng.random() < cfg.routine_share:
-            which = rng.choices(range(len(routines)), weights=weights)[0]
-            routine = routines[which]
-            meta = None
-            strict = rng.random() >= cfg.p_ambiguous_meta
-            for _ in range(50 if strict else 1):
-                meta = sample_meta(rng, routine["triggers"])
-                others = [t for i, t in enumerate(all_triggers) if i != which]
-                if meta is not None and not (strict and any(matches(meta, t) for t in others)):
-                    break
-            assert meta is not None  # triggers were checked satisfiable when the routine was made
-            requests = flat_requests(routine["actions"])
-            phenomena = set()
-            if len(requests) >= 2 and rng.random() < cfg.p_partial:
-                requests = rng.sample(requests, rng.randint(1, len(requests) - 1))
-                phenomena.add("partial")
-            if rng.random() < cfg.p_extra_request:
-                requests += random_requests(rng, 1, {(d, f) for d, f, _ in flat_requests(routine["actions"])})
-                phenomena.add("extra_request")
-            usual = "partial" not in phenomena and "extra_request" not in phenomena and rng.random() < cfg.p_usual
-            applied.append([which])
+            meta, requests, enacted, phenomena = _routine_session(rng, cfg, routines, weights)
+            usual = not phenomena & {"partial", "extra_request", "two_routines"} and rng.random() < cfg.p_usual
         else:
-            usual = False
-            which = None
+            usual, enacted = False, ()
             meta = sample_meta(rng)
             requests = []
             for _ in range(20):
@@ -238,10 +270,10 @@ def synthesize_user(
                 if all(actions_of(requests) != r["actions"] for r in routines):
                     break
             phenomena = {"spontaneous"}
-            applied.append([])
+        applied.append(list(enacted))
         dia = render(rng, user_cfg, meta, requests, inputs=inputs, usual=usual)
         out_sessions.append({"session_id": sid, "meta": meta, "messages": dia.messages})
-        traces.append(SessionTrace(actions_of(requests), which, frozenset(phenomena | dia.phenomena)))
+        traces.append(SessionTrace(actions_of(requests), enacted, frozenset(phenomena | dia.phenomena)))
     user = EdgewiseUser(sessions=out_sessions, applied=applied, character=character, routines=routines, index=index)
     return user, traces
 
