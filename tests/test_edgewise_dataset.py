@@ -14,6 +14,7 @@ from edgerec.datasets.edgewise import (
     EdgewiseUser,
     events_to_sessions,
     load,
+    read_predictions,
     truth,
     user_events,
     write,
@@ -218,3 +219,20 @@ def test_sessions_round_trip_through_the_encrypted_store(tmp_path):
         types = {e.type for e in store.events(user="u0")}
     assert rebuilt == user.sessions
     assert types == {"dialogue"}
+
+
+def test_read_predictions_errors_name_the_line(tmp_path):
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps([ROUTINE]) + "\n" + "{}\n")
+    with pytest.raises(InputError, match=r"pred\.jsonl:2: expected a JSON list"):
+        read_predictions(pred)
+    pred.write_text("[]\n[oops\n")
+    with pytest.raises(InputError, match=r"pred\.jsonl:2: not a JSON line"):
+        read_predictions(pred)
+    pred.write_text(json.dumps([{"triggers": {"time_of_day": "noon"}, "actions": {}}]) + "\n")
+    with pytest.raises(InputError, match=r"pred\.jsonl:1: routine 0: meta.time_of_day"):
+        read_predictions(pred)
+    with pytest.raises(InputError, match="cannot read"):
+        read_predictions(tmp_path / "missing.jsonl")
+    pred.write_text(json.dumps([ROUTINE]) + "\n[]\n")
+    assert read_predictions(pred) == [[ROUTINE], []]

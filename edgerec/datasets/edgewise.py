@@ -51,6 +51,7 @@ __all__ = [
     "load",
     "write",
     "truth",
+    "read_predictions",
     "session_to_events",
     "user_events",
     "events_to_sessions",
@@ -341,6 +342,37 @@ def truth(users: Sequence[EdgewiseUser]) -> list[list[dict[str, Any]]]:
     if any(u.routines is None for u in users):
         raise InputError(f"the dataset has no {ROUTINES_FILE}, so there is no ground truth to score against")
     return [list(u.routines or []) for u in users]
+
+
+def read_predictions(path: str | Path) -> list[list[dict[str, Any]]]:
+    """Read a PRED.jsonl: one JSON list of routines per user, each validated.
+
+    Raises :class:`InputError` naming the line for bad JSON, a line that is
+    not a list, or a routine outside the schema.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "pred.jsonl"
+    >>> _ = f.write_text('[{"triggers": {"weather": "rainy"}, "actions": {"tv": {"volume": 20}}}]' + chr(10) + '[]')
+    >>> [len(p) for p in read_predictions(f)]
+    [1, 0]
+    """
+    path = Path(path)
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    predictions = []
+    for number, raw in enumerate(lines, start=1):
+        try:
+            routines = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise InputError(f"{path.name}:{number}: not a JSON line") from None
+        if not isinstance(routines, list):
+            raise InputError(f"{path.name}:{number}: expected a JSON list of routines, got {type(routines).__name__}")
+        for i, routine in enumerate(routines):
+            validate_routine(routine, f"{path.name}:{number}: routine {i}")
+        predictions.append(routines)
+    return predictions
 
 
 def session_to_events(
