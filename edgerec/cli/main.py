@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from edgerec.cli import bench, datasets, eval, store_cmds
+from edgerec.cli import bench, datasets, eval, profile, store_cmds
 
 app = typer.Typer(
     name="edgerec",
@@ -17,6 +17,7 @@ store_cmds.register(app)
 app.add_typer(bench.app, name="bench")
 app.add_typer(datasets.app, name="datasets")
 app.add_typer(eval.app, name="eval")
+app.add_typer(profile.app, name="profile")
 
 
 def main() -> None:
