@@ -149,7 +149,7 @@ def test_phenomena_rates_near_config(traced):
     assert rate["indirect"] > 0.01 and rate["distractor"] > 0.1
     for name in ("usual", "pronoun_followup", "from_value", "state_query", "casual", "context_preface",
                  "relative", "ask_value", "proposal", "split_device", "multi_request", "extra_request",
-                 "hedge", "clamped", "which_device", "cancel", "named_input", "topic"):
+                 "hedge", "clamped", "which_device", "cancel", "named_input", "topic", "habit_contrast", "two_routines"):
         assert any(name in t.phenomena for t in traces), name
 
 

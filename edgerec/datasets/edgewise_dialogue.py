@@ -159,6 +159,14 @@ class Dialogue:
             self.phenomena.add("correction")
             self.phenomena.add(f"correction_{kind}")
 
+    def habit_contrast(self, device: str, name: str, value: Any) -> None:
+        """A habitual value is named and set aside; today's value follows."""
+        habit = different_value(device, name, value, self.rng)
+        preface = say.say_habit_contrast(device, name, habit, self.rng, p_words=self.cfg.p_words)
+        clause = say.say_request(device, [(name, value)], self.rng, p_words=self.cfg.p_words).replace("~", "")
+        self.request(f"{preface} {clause}.")
+        self.confirm([(device, name, value)])
+
     def topic(self, device: str, settings: list[tuple[str, Any]]) -> None:
         """The device is named first; its settings follow in another sentence."""
         self.request(say.say_topic_request(device, settings, self.rng, p_words=self.cfg.p_words))
@@ -378,6 +386,8 @@ def render(
             dia.relative(device, name, value)
         elif single and name in _RELATIVE_FIELDS and dia.chance(cfg.p_from_value, "from_value"):
             dia.from_to(device, name, value)
+        elif single and name != "armed" and dia.chance(cfg.p_habit_contrast, "habit_contrast"):
+            dia.habit_contrast(device, name, value)
         elif single and dia.messages and dia.messages[-1]["role"] == "assistant" and dia.chance(cfg.p_proposal, "proposal"):
             dia.proposal(device, name, value)
         else:

@@ -33,6 +33,7 @@ __all__ = [
     "say_followup",
     "say_topic_request",
     "say_from_to",
+    "say_habit_contrast",
     "say_state_query",
     "say_usual",
     "say_clamped",
@@ -511,6 +512,20 @@ def say_from_to(device: str, field: str, old: int, value: int, rng: random.Rando
         f"change the {d} {label} from {o} to {v}",
         f"{d} {label} {o} is no good, go to {v}",
     ])
+
+
+def say_habit_contrast(device: str, field: str, usual: Any, rng: random.Random, *, p_words: float) -> str:
+    """A preface naming a habitual value that is *not* wanted this time.
+
+    >>> say_habit_contrast("ac", "temperature", 23, random.Random(0), p_words=0).count("23")
+    1
+    """
+    d = device_name(device, rng)
+    label = _LABELS[field]
+    v = _value_text(device, field, usual, rng, p_words)
+    return rng.choice([f"I normally keep the {d} {label} at {v}, but today",
+                       f"Usually it's {v} on the {d}; this time",
+                       f"I know I always want {v} for the {d} {label}, but right now"])
 
 
 def say_state_query(device: str, field: str, value: Any, rng: random.Random) -> tuple[str, str, str]:

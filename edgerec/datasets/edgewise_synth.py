@@ -131,6 +131,9 @@ class SynthConfig:
     """The user asks for another setting, then cancels it ("Wait, cancel that.")."""
     p_named_input: float = 0.3
     """Per turn setting a wired TV input: the user names what is plugged in ("the PlayStation")."""
+    p_habit_contrast: float = 0.05
+    """Per single-setting direct turn: a habitual value is named first, then today's ("I normally
+    keep it at 23, but today 21")."""
     p_topic: float = 0.15
     """Per one-device, several-setting turn: the device is named in one sentence, its settings in the next."""
     style_spread: float = 0.5
