@@ -395,7 +395,8 @@ def render(
         if declined_after == index:
             dia.declined_proposal(requests)
         previous_device = turn[-1][0]
-    interludes(len(turns) if turns else -1)
+    if turns:
+        interludes(len(turns))
     if len(turns) <= 1:
         talk("middle")
     talk("end")
