@@ -207,18 +207,18 @@ class LocalLLM:
             raise InputError(f"prompt of {len(prompt_tokens)} tokens is too long for a context of {self._llm.n_ctx()}")
         grammar = self._grammar(schema) if schema is not None else None
         started = time.monotonic()
-        pieces, produced = [], 0
+        pieces = []
         stream = self._llm.create_completion(
             prompt, max_tokens=max_tokens, temperature=temperature, top_k=1 if temperature == 0 else 40,
             grammar=grammar, stop=["<|im_end|>"], stream=True,
         )
         for chunk in stream:
             pieces.append(chunk["choices"][0]["text"])
-            produced += 1
             if time.monotonic() - started > self.max_seconds:
                 break
-        self._count(len(prompt_tokens), produced, time.monotonic() - started)
-        return "".join(pieces)
+        text = "".join(pieces)
+        self._count(len(prompt_tokens), len(self._tokens(text)) if text else 0, time.monotonic() - started)
+        return text
 
     def generate_json(
         self, messages: Sequence[Mapping[str, str]], schema: Mapping[str, Any], *, max_tokens: int = 128
