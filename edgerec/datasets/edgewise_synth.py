@@ -134,6 +134,9 @@ class SynthConfig:
     p_habit_contrast: float = 0.05
     """Per single-setting direct turn: a habitual value is named first, then today's ("I normally
     keep it at 23, but today 21")."""
+    p_double_check: float = 0.08
+    """Per direct turn without a correction: the assistant reads the values back as a
+    question, the user says yes, the assistant acts."""
     p_topic: float = 0.15
     """Per one-device, several-setting turn: the device is named in one sentence, its settings in the next."""
     style_spread: float = 0.5
