@@ -326,7 +326,7 @@ _STATE = {
     ("tv", "input_source"): ["{d} on {v}", "{d} showing {v}"],
     ("speaker", "volume"): ["{d} at {v}", "{d} playing at {v}"],
     ("speaker", "equalizer"): ["{d} on the {v} preset", "{d} with {v} EQ"],
-    ("security", "armed"): ["{d} now {v}", "{d} set to {v}"],
+    ("security", "armed"): ["{d} {v}", "{d} set to {v}"],
     ("security", "alarm_volume"): ["the siren on {d} at {v}", "{d} loudness at {v}"],
 }
 
@@ -433,14 +433,22 @@ class HeldoutDialogue:
         if not changes or rng.random() >= self.cfg.p_confirm_repeat:
             self.say("assistant", rng.choice(_DONE))
             return
-        said, parts = [], []
-        for device, field, value in changes:
-            v = _value(device, field, value, rng, self.cfg.p_assistant_words)
-            parts.append(_state(device, field, v, rng, self.nick(device)))
-            said.append((device, field, value, v))
-        body = _listing(parts, rng)
+        body, said = self.describe(changes, self.cfg.p_assistant_words)
         text = rng.choice(["Done — {b}.", "All set: {b}.", "Okay! {B}.", "{B}, as requested.", "There you go: {b}."])
         self.say("assistant", text.format(b=body, B=_cap(body)), said)
+
+    def describe(self, changes: Sequence[Request], p_words: float = 0.0) -> tuple[str, list[tuple[str, str, Any, str]]]:
+        """The assistant's account of settings, one phrase per device, and what it states."""
+        rng, said, parts = self.rng, [], []
+        by_device: dict[str, list[tuple[str, Any]]] = {}
+        for device, field, value in changes:
+            by_device.setdefault(device, []).append((field, value))
+        for device, settings in by_device.items():
+            values = [_value(device, f, v, rng, p_words) for f, v in settings]
+            said += [(device, f, v, val) for (f, v), val in zip(settings, values)]
+            first = _state(device, settings[0][0], values[0], rng, self.nick(device))
+            parts.append(", ".join([first] + [_extra(device, f, val, rng) for (f, _), val in zip(settings[1:], values[1:])]))
+        return _listing(parts, rng), said
 
     def clause(self, device: str, settings: Sequence[tuple[str, Any]], values: Sequence[str] | None = None) -> str:
         """One clause asking for several settings of one device."""
@@ -479,12 +487,8 @@ class HeldoutDialogue:
 
     def read_back(self, changes: Sequence[Request]) -> None:
         """The assistant reads the values back as a question; the user agrees; it acts."""
-        rng, said, parts = self.rng, [], []
-        for device, field, value in changes:
-            v = _value(device, field, value, rng, 0.0)
-            parts.append(_state(device, field, v, rng, self.nick(device)))
-            said.append((device, field, value, v))
-        body = _listing(parts, rng)
+        rng = self.rng
+        body, said = self.describe(changes)
         self.say("assistant", rng.choice(["Just so I've got it right — {b}?", "Quick check: {b}. Yes?",
                                           "Before I do it: {b}, correct?"]).format(b=body), said)
         self.say("user", rng.choice(_YES))
@@ -503,9 +507,9 @@ class HeldoutDialogue:
             text = _wrap(self.clause(device, settings, values), rng)
             self.request(text, [(device, f, v, val) for (f, v), val in zip(settings, values)])
             w = _value(device, field, wrong, rng, 0.0)
-            self.say("assistant", f"Okay, setting {_state(device, field, w, rng, self.nick(device))}.", [(device, field, wrong, w)])
-            fix = rng.choice(["No no, {v} — not {w}.", "That's not what I said. {V}.", "You misheard me, I said {v}.",
-                              "Eh, wrong number. {V}, please."])
+            self.say("assistant", f"Okay — {_state(device, field, w, rng, self.nick(device))}.", [(device, field, wrong, w)])
+            fixes = ["No no, {v} — not {w}.", "That's not what I said. {V}.", "You misheard me, I said {v}."]
+            fix = rng.choice(fixes + (["Eh, wrong number. {V}, please."] if field in _LABELLED or field == "temperature" else []))
             self.say("user", fix.format(v=right_text, V=_cap(right_text), w=w), [(device, field, right, right_text)])
             self.confirm([(device, field, right)])
             return
@@ -515,7 +519,7 @@ class HeldoutDialogue:
         said = [(device, f, v, val) for (f, v), val in zip(settings[:-1], values[:-1])] + [(device, field, wrong, wrong_text)]
         fix = _fix_text(right_text, notch, rng)
         if kind == "same_turn":
-            self.request(f"{text[:-1]} — {fix}" if text.endswith(".") else f"{text} {fix}",
+            self.request(f"{text[:-1]} — {fix}" if text.endswith(".") else f"{text} {_cap(fix)}",
                          said + [(device, field, right, right_text)])
             self.confirm([(device, f, v) for f, v in settings])
             return
@@ -620,13 +624,8 @@ class HeldoutDialogue:
         tod, day = self.meta.get("time_of_day", "evening"), self.meta.get("day_of_week", "weekday")
         self.request(rng.choice([f"Run my {tod} scene.", f"Do my usual {day} {tod} thing.", "Same setup as always, please.",
                                  "You know the drill."]), [])
-        said, parts = [], []
-        for device, field, value in requests:
-            v = _value(device, field, value, rng, 0.0)
-            parts.append(_state(device, field, v, rng, self.nick(device)))
-            said.append((device, field, value, v))
-        self.say("assistant", rng.choice(["Here's your usual: {b}. Apply it?", "I have {b} saved for this. Go?"]).format(
-            b=_listing(parts, rng)), said)
+        body, said = self.describe(requests)
+        self.say("assistant", rng.choice(["Here's your usual: {b}. Apply it?", "I have {b} saved for this. Go?"]).format(b=body), said)
         self.say("user", rng.choice(_YES))
         self.say("assistant", rng.choice(_DONE))
 
@@ -655,8 +654,11 @@ class HeldoutDialogue:
         rng = self.rng
         device, field, value = _unused(requests, rng)
         v = _value(device, field, value, rng, 0.0)
-        self.messages[-1]["text"] += " " + rng.choice([f"I could also put {_state(device, field, v, rng, self.nick(device))} if you like.",
-                                                       f"Want {_state(device, field, v, rng, self.nick(device))} too?"])
+        d, label = self.nick(device), _LABEL[field]
+        offer = [f"I could also set the {label} on {d} to {v} if you like.", f"Shall I switch {d} to {v} {label} as well?"]
+        if field == "armed":
+            offer = [f"Want {d} {v} too?", f"I could also get {d} {v}, if you like."]
+        self.messages[-1]["text"] += " " + rng.choice(offer)
         self.say("user", rng.choice(_NO))
         self.say("assistant", rng.choice(["No worries.", "Leaving it alone.", "Understood."]))
 
@@ -706,7 +708,7 @@ _HINTS: dict[Any, list[tuple[str, str]]] = {
     ("lights", "color", "warm"): [("Make it feel snug in here.", "How about {d} in {v}?")],
     ("speaker", "equalizer", "bass boost"): [("This track sounds thin.", "Shall I try the {v} preset on {d}?")],
     ("tv", "input_source", "Netflix"): [("Movie night!", "Shall I open {v} on {d}?")],
-    ("ac", "temperature"): [("I'm not comfortable, it's either too warm or too cold.", "What should {d} aim for?")],
+    ("ac", "temperature"): [("The room feels off, temperature-wise.", "What should {d} aim for?")],
     ("tv", "volume"): [("I can't hear a word on {d}.", "What level should it go to?")],
     ("speaker", "volume"): [("The tunes are way too loud.", "What level would you like on {d}?")],
     ("lights", "brightness"): [("I'm squinting at this page.", "How bright should {d} be, in percent?")],
