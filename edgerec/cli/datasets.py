@@ -23,7 +23,9 @@ def edgewise_synth(
     sessions: Annotated[int, typer.Option(help="Sessions per user.")] = 200,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same bytes.")] = 0,
     difficulty: Annotated[str, typer.Option(help=f"Phrasing difficulty: {', '.join(DIFFICULTIES)}.")] = "normal",
-    phrasing: Annotated[str, typer.Option(help=f"Wording of the dialogues: {', '.join(PHRASINGS)} (same world and answer key).")] = "default",
+    phrasing: Annotated[
+        str, typer.Option(help=f"Wording of the dialogues: {', '.join(PHRASINGS)} (same world and answer key).")
+    ] = "default",
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
 ) -> None:
     """Generate EdgeWisePersona-format data (users, routines, dialogue sessions)."""
