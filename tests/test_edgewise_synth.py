@@ -149,7 +149,7 @@ def test_phenomena_rates_near_config(traced):
     assert rate["indirect"] > 0.01 and rate["distractor"] > 0.1
     for name in ("usual", "pronoun_followup", "from_value", "state_query", "casual", "context_preface",
                  "relative", "ask_value", "proposal", "split_device", "multi_request", "extra_request",
-                 "hedge", "clamped", "which_device", "cancel", "named_input", "topic", "habit_contrast", "two_routines"):
+                 "hedge", "clamped", "which_device", "cancel", "named_input", "topic", "habit_contrast", "two_routines", "double_check"):
         assert any(name in t.phenomena for t in traces), name
 
 
@@ -214,7 +214,7 @@ def _forms(device, name, value):
     from edgerec.datasets import edgewise_phrasing as say
 
     if isinstance(value, bool):
-        return ["arm", "turn on", "activate", "switch the"] if value else ["disarm", "turn off", "deactivate", "switch the"]
+        return ["arm", "turn on", "activate", "switch the", "enable"] if value else ["disarm", "turn off", "deactivate", "switch the", "disable"]
     if isinstance(value, str):
         return [value.lower()] + [w.lower() for w in say._ENUM_WORDS[(device, name)][value]]
     forms = [str(value), say.number_words(value), say.number_words(value, hyphen=False)]

@@ -10,7 +10,7 @@ import typer
 from rich.progress import Progress
 
 from edgerec.cli._common import cli_errors
-from edgerec.datasets.edgewise_synth import DIFFICULTIES, SynthConfig, generate
+from edgerec.datasets.edgewise_synth import DIFFICULTIES, PHRASINGS, SynthConfig, generate
 
 app = typer.Typer(help="Write synthetic datasets in benchmark formats.", no_args_is_help=True)
 
@@ -23,6 +23,9 @@ def edgewise_synth(
     sessions: Annotated[int, typer.Option(help="Sessions per user.")] = 200,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same bytes.")] = 0,
     difficulty: Annotated[str, typer.Option(help=f"Phrasing difficulty: {', '.join(DIFFICULTIES)}.")] = "normal",
+    phrasing: Annotated[
+        str, typer.Option(help=f"Wording of the dialogues: {', '.join(PHRASINGS)} (same world and answer key).")
+    ] = "default",
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
 ) -> None:
     """Generate EdgeWisePersona-format data (users, routines, dialogue sessions)."""
@@ -30,7 +33,7 @@ def edgewise_synth(
     with Progress(transient=True, disable=as_json) as progress:
         task = progress.add_task("generating users", total=users)
         summary = generate(
-            out, users=users, sessions=sessions, seed=seed, config=config,
+            out, users=users, sessions=sessions, seed=seed, config=config, phrasing=phrasing,
             progress=lambda n: progress.advance(task, n),
         )
     if as_json:

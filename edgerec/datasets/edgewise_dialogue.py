@@ -153,6 +153,10 @@ class Dialogue:
             self.confirm(shown, 1.0 if kind == "misheard" else None)
             self.user(say.say_fix(device, name, right, rng, p_words=p_words, kind=kind, explicit=explicit))
             self.confirm([(device, name, right)], 0.8)
+        elif self.chance(self.cfg.p_double_check, "double_check"):
+            self.assistant(say.say_double_check(said, rng))
+            self.user(say.acceptance(rng))
+            self.confirm(said)
         else:
             self.confirm(said)
         if kind:

@@ -37,6 +37,7 @@ __all__ = [
     "say_state_query",
     "say_usual",
     "say_clamped",
+    "say_double_check",
     "say_which_device",
     "say_cancel",
     "household_inputs",
@@ -185,7 +186,8 @@ def _solo(device: str, field: str, value: Any, rng: random.Random, p_words: floa
         options = [
             f"turn the {d} up to {v}", f"turn the {d} down to {v}", f"set the {d} volume to {v}",
             f"~{d} volume to {v}", f"make the {d} volume {v}", f"put the volume on the {d} at {v}",
-            f"change the {d} sound level to {v}", f"~volume {v} on the {d}",
+            f"change the {d} sound level to {v}", f"~volume {v} on the {d}", f"crank the {d} up to {v}",
+            f"lower the {d} to {v}", f"I'd like the {d} at volume {v}", f"get the {d} volume to {v}",
         ]
         if device == "speaker":
             options += [f"play some music at volume {v}", f"~music at {v}", f"bring the {d} to {v}"]
@@ -209,7 +211,8 @@ def _solo(device: str, field: str, value: Any, rng: random.Random, p_words: floa
         return rng.choice([
             f"set the {d} to {v}", f"make it {v} in here", f"~{d} to {v}", f"I want {v} on the {d}",
             f"bump the {d} to {v}", f"have the {d} hold {v}", f"set the temperature to {v}",
-            f"change the {d} temperature to {v}",
+            f"change the {d} temperature to {v}", f"keep the {d} at {v}", f"~{v} on the {d}",
+            f"I'd like it at {v} in here",
         ])
     if key == ("ac", "mode"):
         extra = {
@@ -232,6 +235,7 @@ def _solo(device: str, field: str, value: Any, rng: random.Random, p_words: floa
         return rng.choice([
             f"dim the {d} to {v}", f"set the {d} to {v}", f"brighten the {d} to {v}", f"~{d} at {v}",
             f"~{d} brightness {v}", f"put the {d} at {v} brightness", f"bring the {d} to {v}",
+            f"turn the {d} down to {v}", f"turn the {d} up to {v}", f"I'd like the {d} at {v}",
         ])
     if key == ("lights", "color"):
         return rng.choice([
@@ -249,12 +253,14 @@ def _solo(device: str, field: str, value: Any, rng: random.Random, p_words: floa
         ])
     if key == ("security", "armed"):
         if value:
-            return rng.choice([f"arm the {d}", f"turn on the {d}", f"activate the {d}", f"switch the {d} on", f"set the {d} to armed"])
-        return rng.choice([f"disarm the {d}", f"turn off the {d}", f"deactivate the {d}", f"switch the {d} off", f"set the {d} to disarmed"])
+            return rng.choice([f"arm the {d}", f"turn on the {d}", f"activate the {d}", f"switch the {d} on",
+                               f"set the {d} to armed", f"enable the {d}", f"lock up and arm the {d}"])
+        return rng.choice([f"disarm the {d}", f"turn off the {d}", f"deactivate the {d}", f"switch the {d} off",
+                           f"set the {d} to disarmed", f"disable the {d}"])
     if key == ("security", "alarm_volume"):
         return rng.choice([
             f"set the {d} volume to {v}", f"~alarm volume {v}", f"make the siren {v}", f"~{d} loudness to {v}",
-            f"set the siren volume on the {d} to {v}",
+            f"set the siren volume on the {d} to {v}", f"set the {d} loudness to {v}",
         ])
     raise KeyError(key)
 
@@ -540,6 +546,17 @@ def say_state_query(device: str, field: str, value: Any, rng: random.Random) -> 
                     f"Right now it's {_confirm_value(device, field, value, rng)}."]),
         rng.choice(["Okay, leave it like that.", "Fine, keep it.", "Alright, no change then.", "Hm, okay. Leave it.", "Good."]),
     )
+
+
+def say_double_check(changes: Sequence[tuple[str, str, Any]], rng: random.Random) -> str:
+    """The assistant reads the request back as a question before acting.
+
+    >>> "24" in say_double_check([("ac", "temperature", 24)], random.Random(0))
+    True
+    """
+    values = _join([f"the {_CANONICAL[d]} at {_confirm_value(d, f, v, rng)}" for d, f, v in changes], rng)
+    return rng.choice([f"Just to confirm: {values}?", f"You want {values}, right?", f"So that's {values}. Shall I go ahead?",
+                       f"Let me check I got it: {values}. Correct?"])
 
 
 def say_clamped(device: str, field: str, asked: int, bound: int, rng: random.Random, *, p_words: float) -> tuple[str, str]:

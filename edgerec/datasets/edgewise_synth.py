@@ -42,13 +42,14 @@ from pathlib import Path
 from typing import Any
 
 from edgerec.datasets import edgewise_chatter as chat
+from edgerec.datasets import edgewise_heldout as heldout
 from edgerec.datasets import edgewise_phrasing as say
 from edgerec.datasets.edgewise import META_FIELDS, EdgewiseUser, write
 from edgerec.datasets.edgewise_dialogue import actions_of, flat_requests, random_requests, render
 from edgerec.datasets.edgewise_world import make_routines, matches, sample_meta
 from edgerec.errors import InputError
 
-__all__ = ["SynthConfig", "SessionTrace", "synthesize_user", "generate", "DIFFICULTIES"]
+__all__ = ["SynthConfig", "SessionTrace", "synthesize_user", "generate", "DIFFICULTIES", "PHRASINGS"]
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,9 @@ class SynthConfig:
     p_habit_contrast: float = 0.05
     """Per single-setting direct turn: a habitual value is named first, then today's ("I normally
     keep it at 23, but today 21")."""
+    p_double_check: float = 0.08
+    """Per direct turn without a correction: the assistant reads the values back as a
+    question, the user says yes, the assistant acts."""
     p_topic: float = 0.15
     """Per one-device, several-setting turn: the device is named in one sentence, its settings in the next."""
     style_spread: float = 0.5
@@ -174,6 +178,8 @@ class SynthConfig:
 
 
 DIFFICULTIES = ("easy", "normal", "hard")
+PHRASINGS = ("default", "heldout")
+"""Wordings: the default templates, or the held-out ones of :mod:`edgerec.datasets.edgewise_heldout`."""
 
 
 @dataclass(frozen=True)
@@ -239,9 +245,13 @@ def _routine_session(
 
 
 def synthesize_user(
-    index: int, *, sessions: int = 200, seed: int = 0, config: SynthConfig | None = None
+    index: int, *, sessions: int = 200, seed: int = 0, config: SynthConfig | None = None, phrasing: str = "default"
 ) -> tuple[EdgewiseUser, list[SessionTrace]]:
     """One synthetic user (with routines, character and ``applied``) and its traces.
+
+    ``phrasing="heldout"`` keeps the same world (routines, meta, enacted
+    routines, final settings) and rewrites every session's messages with
+    :mod:`edgerec.datasets.edgewise_heldout`, from a random stream of its own.
 
     >>> user, traces = synthesize_user(0, sessions=5, seed=1)
     >>> len(user.sessions), len(traces), 3 <= len(user.routines) <= 6
@@ -250,6 +260,9 @@ def synthesize_user(
     cfg = config or SynthConfig()
     if sessions < 0:
         raise InputError(f"sessions must be >= 0, got {sessions}")
+    if phrasing not in PHRASINGS:
+        raise InputError(f"unknown phrasing {phrasing!r} (known: {', '.join(PHRASINGS)})")
+    wording = random.Random(f"edgewise-heldout:{seed}:{index}")
     rng = random.Random(f"edgewise-synth:{seed}:{index}")
     character = chat.character_text(rng)
     routines = make_routines(rng, cfg)
@@ -275,6 +288,8 @@ def synthesize_user(
             phenomena = {"spontaneous"}
         applied.append(list(enacted))
         dia = render(rng, user_cfg, meta, requests, inputs=inputs, usual=usual)
+        if phrasing == "heldout":  # the default render above still runs, so the world's draws stay the same
+            dia = heldout.render(wording, user_cfg, meta, requests, inputs=inputs, usual=usual)
         out_sessions.append({"session_id": sid, "meta": meta, "messages": dia.messages})
         traces.append(SessionTrace(actions_of(requests), enacted, frozenset(phenomena | dia.phenomena)))
     user = EdgewiseUser(sessions=out_sessions, applied=applied, character=character, routines=routines, index=index)
@@ -288,18 +303,20 @@ def generate(
     sessions: int = 200,
     seed: int = 0,
     config: SynthConfig | None = None,
+    phrasing: str = "default",
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Write ``sessions.jsonl``, ``characters.jsonl`` and ``routines.jsonl`` to ``out_dir``.
 
-    ``progress(1)`` is called after each user. Returns a summary: users,
+    ``phrasing`` picks the wording (see :data:`PHRASINGS`); the world and the
+    answer key do not depend on it. ``progress(1)`` is called after each user. Returns a summary: users,
     sessions, routines, and the share of sessions showing each phenomenon.
     """
     if users < 1:
         raise InputError(f"users must be >= 1, got {users}")
     generated, all_traces = [], []
     for index in range(users):
-        user, traces = synthesize_user(index, sessions=sessions, seed=seed, config=config)
+        user, traces = synthesize_user(index, sessions=sessions, seed=seed, config=config, phrasing=phrasing)
         generated.append(user)
         all_traces.extend(traces)
         if progress:
