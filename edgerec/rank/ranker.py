@@ -186,7 +186,8 @@ class Ranker:
                 # one pass over the item embeddings for all centroids and disliked items; probes as rows
                 # so that the max over probes is an elementwise maximum of contiguous rows
                 whole = n > len(cat) // 4
-                sims = probes @ (emb.T if whole else emb[safe].T)
+                # items-major product (BLAS's fastest layout here), then probes as contiguous rows
+                sims = np.ascontiguousarray(((emb if whole else emb[safe]) @ probes.T).T)
                 if n_cent:
                     best = sims[:n_cent].max(axis=0)
                     feats[:, 2] = best[safe] if whole else best
