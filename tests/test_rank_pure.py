@@ -96,3 +96,15 @@ def test_sparse_and_dense_pair_counting_agree(monkeypatch, window):
     sparse = pair_counts(seqs, 50, window=window, decay=0.8)
     for d, s in zip(dense, sparse):
         assert np.allclose(d, s)
+
+
+def test_ranking_imports_no_heavy_runtime():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, edgerec.rank, edgerec.rank.candidates, edgerec.eval.movielens, edgerec.bench.rank\n"
+        "print(sorted(m for m in ('torch', 'onnxruntime', 'llama_cpp', 'opacus') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
