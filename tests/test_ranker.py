@@ -167,3 +167,9 @@ def test_reduced_catalog_keeps_the_ranking_of_a_clear_case(checker_board):
     assert reduced.embeddings.shape == (20, 4)
     top = Ranker(reduced, TEXT_ONLY).rank(history, [i for i in checker_board.ids if i not in ("a0", "a1")], k=5)
     assert {r.id[0] for r in top} == {"a"}
+
+
+def test_an_item_is_never_its_own_reason(checker_board):
+    history = _history(("a0", 1.0), ("a1", 1.0))
+    ranked = {r.id: r.reason for r in Ranker(checker_board).rank(history, ["a0", "a1", "a2"], k=3)}
+    assert ranked["a0"] == "a1" and ranked["a1"] == "a0" and ranked["a2"] in ("a0", "a1")
