@@ -71,6 +71,14 @@ def test_eval_movielens_json_and_predictions(tiny_ml, tmp_path):
     assert set(first) == {"user", "heldout", "ranked"}
     assert isinstance(first["user"], str) and isinstance(first["heldout"], str)
     assert len(first["ranked"]) == len(set(first["ranked"])) > 20  # every unrated candidate of 40 items
+    from edgerec.datasets.movielens import leave_last_out, load_movielens
+
+    data = load_movielens(tiny_ml)
+    for split, pred in zip(leave_last_out(data), preds):
+        assert pred["user"] == split.user and pred["heldout"] == data.item_ids[split.heldout]
+        trained = {data.item_ids[i] for i in split.train_items}
+        assert not trained & set(pred["ranked"])  # candidates exclude what the user rated in training
+        assert len(pred["ranked"]) == min(100, 40 - len(trained))
     # the users walk through one taste, so the ranker should find the taste
     assert figures["edgerec"]["hr@10"] > figures["popularity"]["hr@10"]
 
