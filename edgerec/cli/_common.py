@@ -17,7 +17,10 @@ from edgerec.errors import EdgerecError, InputError, StoreError
 from edgerec.store import EventStore
 
 __all__ = ["DbOption", "KeyFileOption", "JsonOption", "cli_errors", "open_store", "read_key_file",
-           "resolve_db", "passphrase", "print_json", "fail"]
+           "resolve_db", "passphrase", "print_json", "fail", "confirm", "ABORTS"]
+
+#: What typer/click raise when a prompt meets end of input or Ctrl-C.
+ABORTS = (click.exceptions.Abort, getattr(typer, "Abort", click.exceptions.Abort), EOFError)
 
 DbOption = Annotated[
     Optional[Path],
@@ -79,7 +82,7 @@ def passphrase(*, confirm: bool = False, prompt: str = "Passphrase", env_var: st
         return value
     try:
         return typer.prompt(prompt, hide_input=True, confirmation_prompt=confirm)
-    except click.exceptions.Abort:
+    except ABORTS:
         raise StoreError(
             "no passphrase given: set EDGEREC_PASSPHRASE, pass --key-file, or type it at the prompt"
         ) from None
@@ -90,6 +93,14 @@ def credentials(key_file: Path | None, *, confirm: bool = False) -> dict:
     if key_file is not None:
         return {"key": read_key_file(key_file)}
     return {"passphrase": passphrase(confirm=confirm)}
+
+
+def confirm(question: str) -> bool:
+    """Ask yes/no (default no); no terminal or end of input counts as no."""
+    try:
+        return typer.confirm(question, default=False)
+    except ABORTS:
+        return False
 
 
 def open_store(db: Path | None, key_file: Path | None) -> EventStore:

@@ -1,17 +1,21 @@
-"""``edgerec eval ...``: evaluations on public datasets read from a path (never shipped)."""
+"""``edgerec eval ...``: evaluations on benchmark data read from a path (never shipped); figures measured here."""
 
 from __future__ import annotations
 
+import json
+from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
 
 from edgerec.cli._common import JsonOption, cli_errors, print_json
 
-app = typer.Typer(help="Evaluate edgerec on public datasets and print the metrics.", no_args_is_help=True)
+app = typer.Typer(help="Evaluate edgerec on benchmark data and print the metrics measured on this machine.",
+                  no_args_is_help=True)
 
 
 @app.command("movielens")
@@ -56,3 +60,70 @@ def movielens(
     if knn > 0:
         typer.echo(f"edgerec / item-kNN NDCG@10: {result.metrics['edgerec']['ndcg@10'] / knn:.2f}x")
     typer.echo(f"wrote {len(result.predictions)} predictions to {out}")
+
+
+class ExtractorChoice(str, Enum):
+    rules = "rules"
+    hybrid = "hybrid"
+    llm = "llm"
+
+
+@app.command("edgewise")
+@cli_errors
+def edgewise(
+    data: Annotated[Path, typer.Option("--data", help="EdgeWisePersona-format folder (sessions.jsonl, "
+                                                      "optional routines.jsonl to score).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write one JSON list of routines per user.")],
+    json_output: JsonOption = False,
+    no_llm: Annotated[bool, typer.Option("--no-llm", help="Do not load the LLM: rules extraction, "
+                                                          "template profile.")] = False,
+    extractor: Annotated[ExtractorChoice, typer.Option("--extractor", help="Session extraction: rules (default; "
+                         "measured best), hybrid (rules + LLM choice where rules leave a setting open), or llm "
+                         "(model only). The LLM always writes the profile unless --no-llm.")]
+    = ExtractorChoice.rules,
+    model: Annotated[Optional[Path], typer.Option("--model", help="A GGUF file instead of the default "
+                                                                  "SmolLM2-135M-Instruct.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Only the first N users.", min=1)] = None,
+) -> None:
+    """Reconstruct every user's routines from their sessions; score them when routines.jsonl is present."""
+    from edgerec.datasets.edgewise import load
+    from edgerec.eval.edgewise_run import run_edgewise, write_predictions
+
+    users = load(data)[:limit] if limit else load(data)
+    kind = "rules" if no_llm else extractor.value
+    llm = None
+    if not no_llm:
+        from edgerec.models.llm import LocalLLM
+
+        llm = LocalLLM(model)
+    err = Console(stderr=True)
+    with Progress(TextColumn("routines"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as progress:
+        task = progress.add_task("users", total=len(users))
+        run = run_edgewise(users, extractor=kind, llm=llm, progress=lambda n: progress.advance(task, n))
+    write_predictions(out, run.predictions)
+    summary = run.summary()
+    summary["per_user"] = [
+        {"user": i, "seconds": round(u.seconds, 3), "routines": len(u.routines), "llm_calls": u.llm_calls,
+         "llm_tokens": u.llm_tokens}
+        for i, u in enumerate(run.users)
+    ]
+    if json_output:
+        typer.echo(json.dumps(summary))
+        return
+    console = Console()
+    if run.metrics is not None:
+        table = Table(title=f"EdgeWisePersona routine reconstruction ({len(users)} users)")
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        for key, value in run.metrics.items():
+            table.add_row(key, f"{value:.3f}")
+        console.print(table)
+    else:
+        console.print("no routines.jsonl in the folder: predictions written, nothing to score")
+    console.print(
+        f"extractor {summary['extractor']}, LLM {'on: ' + str(summary['model']) if summary['llm'] else 'off'}; "
+        f"{summary['seconds_per_user.mean']:.2f} s per user (max {summary['seconds_per_user.max']:.2f}), "
+        f"{summary['llm_calls']} LLM calls, {summary['llm_tokens']} tokens, peak RSS {summary['peak_rss_mb']:.0f} MB"
+    )
+    console.print(f"predictions: {out}")

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Annotated, Optional
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -17,6 +16,7 @@ from edgerec.cli._common import (
     JsonOption,
     KeyFileOption,
     cli_errors,
+    confirm,
     credentials,
     open_store,
     passphrase,
@@ -171,7 +171,7 @@ def forget(
         what = " ".join(p for p in [
             f"user {user!r}" if user else "every user", f"item {item!r}" if item else "",
             f"before {before}" if before else ""] if p)
-        if not yes and not _confirm(f"Forget {n} events of {what}? This cannot be undone"):
+        if not yes and not confirm(f"Forget {n} events of {what}? This cannot be undone"):
             typer.echo("nothing was forgotten", err=True)
             raise typer.Exit(1)
         receipt = store.forget(user=user, item=item, before=before)
@@ -180,13 +180,6 @@ def forget(
     else:
         typer.echo(f"forgot {receipt.events} events and {receipt.documents} documents"
                    f"{' and destroyed the user key' if receipt.keys_destroyed else ''} (receipt {receipt.id})")
-
-
-def _confirm(question: str) -> bool:
-    try:
-        return typer.confirm(question, default=False)
-    except click.exceptions.Abort:  # no terminal / end of input
-        return False
 
 
 @cli_errors

@@ -1,1 +1,1 @@
-"""Dataset loaders. They take a path and never ship or download data."""
+"""Dataset loaders and generators (EdgeWisePersona format, MovieLens). They take a path and never ship or download data."""

@@ -1,1 +1,1 @@
-"""Evaluation: ranking metrics as free functions, and dataset evaluations built on them."""
+"""Evaluation: metrics as free functions (ranking, EdgeWisePersona routine scoring) and dataset evaluations built on them."""

@@ -1,0 +1,450 @@
+"""EdgeWisePersona-format data: schema, loader, writer, and store events.
+
+A dataset is a folder of line-aligned JSONL files, one line per user:
+
+* ``sessions.jsonl``   (required) ``{"sessions": [Session, ...]}``
+* ``characters.jsonl`` (optional) ``{"character": str}``
+* ``routines.jsonl``   (optional) ``{"routines": [Routine, ...]}``
+
+A Session is ``{"session_id": int, "meta": Meta, "messages": [{"role": "user" |
+"assistant", "text": str}], "applied_routines": [int]?}``. ``applied_routines``
+(0-based indexes into the user's routines) is the answer key: :func:`load` keeps
+it apart in :attr:`EdgewiseUser.applied` so a model only ever sees
+:attr:`EdgewiseUser.sessions`, which never holds it.
+
+Every line is validated (meta enums, device fields, value ranges); a problem
+raises :class:`~edgerec.errors.InputError` naming the file and line.
+
+>>> import tempfile
+>>> folder = tempfile.mkdtemp()
+>>> s = {"session_id": 0, "meta": {"time_of_day": "night"},
+...      "messages": [{"role": "user", "text": "lock up"}], "applied_routines": [0]}
+>>> r = {"triggers": {"time_of_day": "night"}, "actions": {"security": {"armed": True}}}
+>>> write(folder, [EdgewiseUser(sessions=[s], routines=[r])])
+>>> user = load(folder)[0]
+>>> "applied_routines" in user.sessions[0], user.applied
+(False, [[0]])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from edgerec.errors import InputError
+
+__all__ = [
+    "META_FIELDS",
+    "DEVICE_FIELDS",
+    "SESSIONS_FILE",
+    "CHARACTERS_FILE",
+    "ROUTINES_FILE",
+    "DIALOGUE_EVENT",
+    "EdgewiseUser",
+    "validate_meta",
+    "validate_routine",
+    "validate_session",
+    "load",
+    "write",
+    "truth",
+    "read_predictions",
+    "session_to_events",
+    "user_events",
+    "events_to_sessions",
+]
+
+SESSIONS_FILE = "sessions.jsonl"
+CHARACTERS_FILE = "characters.jsonl"
+ROUTINES_FILE = "routines.jsonl"
+DIALOGUE_EVENT = "dialogue"
+
+META_FIELDS: dict[str, tuple[str, ...]] = {
+    "time_of_day": ("morning", "afternoon", "evening", "night"),
+    "day_of_week": ("weekday", "weekend"),
+    "sun_phase": ("before_sunrise", "daylight", "after_sunset"),
+    "weather": ("sunny", "cloudy", "rainy", "snowy"),
+    "outdoor_temp": ("very cold", "cold", "mild", "warm", "hot"),
+}
+
+# A field spec is a tuple of allowed values, an inclusive (low, high) int range
+# written as range(low, high + 1), or bool.
+DEVICE_FIELDS: dict[str, dict[str, Any]] = {
+    "tv": {
+        "volume": range(0, 101),
+        "brightness": range(0, 101),
+        "input_source": ("HDMI1", "HDMI2", "AV", "Netflix", "YouTube"),
+    },
+    "ac": {
+        "temperature": range(16, 31),
+        "mode": ("cool", "heat", "auto"),
+        "fan_speed": range(0, 4),
+    },
+    "lights": {
+        "brightness": range(0, 101),
+        "color": ("warm", "cool", "neutral"),
+        "mode": ("static", "dynamic"),
+    },
+    "speaker": {
+        "volume": range(0, 101),
+        "equalizer": ("bass boost", "balanced", "treble boost"),
+    },
+    "security": {"armed": bool, "alarm_volume": range(0, 101)},
+}
+
+_ROLES = ("user", "assistant")
+_EPOCH = datetime(2025, 1, 6, tzinfo=timezone.utc)
+
+
+@dataclass
+class EdgewiseUser:
+    """One user of a dataset: what a model may see, and the answer key apart.
+
+    ``sessions`` never holds ``applied_routines``; ``applied[i]`` is the list
+    for ``sessions[i]`` (``None`` when the file did not give one).
+    """
+
+    sessions: list[dict[str, Any]]
+    applied: list[list[int] | None] | None = None
+    character: str | None = None
+    routines: list[dict[str, Any]] | None = None
+    index: int = 0
+
+    def __post_init__(self) -> None:
+        stripped, applied = [], []
+        for session in self.sessions:
+            session = dict(session)
+            applied.append(session.pop("applied_routines", None))
+            stripped.append(session)
+        self.sessions = stripped
+        if self.applied is None:
+            self.applied = applied
+
+
+def _fail(where: str, message: str) -> None:
+    raise InputError(f"{where}: {message}" if where else message)
+
+
+def _check_value(spec: Any, value: Any, where: str, name: str) -> None:
+    if spec is bool:
+        if not isinstance(value, bool):
+            _fail(where, f"{name} must be true or false, got {value!r}")
+    elif isinstance(spec, range):
+        if not isinstance(value, int) or isinstance(value, bool):
+            _fail(where, f"{name} must be an integer, got {value!r}")
+        if value not in spec:
+            _fail(where, f"{name} must be within {spec.start}..{spec.stop - 1}, got {value}")
+    elif value not in spec:
+        _fail(where, f"{name} must be one of {', '.join(map(repr, spec))}, got {value!r}")
+
+
+def validate_meta(meta: Any, where: str = "") -> None:
+    """Check a Meta (or Triggers) object: known fields, enum values or null.
+
+    >>> validate_meta({"weather": "rainy", "sun_phase": None})
+    >>> validate_meta({"weather": "foggy"}, "sessions.jsonl:3")
+    Traceback (most recent call last):
+    ...
+    edgerec.errors.InputError: sessions.jsonl:3: meta.weather must be one of 'sunny', 'cloudy', 'rainy', 'snowy', got 'foggy'
+    """
+    if not isinstance(meta, Mapping):
+        _fail(where, f"meta must be an object, got {type(meta).__name__}")
+    for name, value in meta.items():
+        if name not in META_FIELDS:
+            _fail(where, f"unknown meta field {name!r} (known: {', '.join(META_FIELDS)})")
+        if value is not None:
+            _check_value(META_FIELDS[name], value, where, f"meta.{name}")
+
+
+def validate_routine(routine: Any, where: str = "") -> None:
+    """Check a Routine ``{"triggers": {...}, "actions": {device: {field: value}}}``.
+
+    >>> validate_routine({"triggers": {"time_of_day": "night"}, "actions": {"ac": {"fan_speed": 3}}})
+    >>> validate_routine({"triggers": {}, "actions": {"ac": {"temperature": 40}}})
+    Traceback (most recent call last):
+    ...
+    edgerec.errors.InputError: actions.ac.temperature must be within 16..30, got 40
+    """
+    if not isinstance(routine, Mapping):
+        _fail(where, f"a routine must be an object, got {type(routine).__name__}")
+    unknown = set(routine) - {"triggers", "actions"}
+    if unknown:
+        _fail(where, f"unknown routine key(s) {sorted(unknown)} (known: triggers, actions)")
+    validate_meta(routine.get("triggers") or {}, where)
+    actions = routine.get("actions") or {}
+    if not isinstance(actions, Mapping):
+        _fail(where, f"actions must be an object, got {type(actions).__name__}")
+    for device, settings in actions.items():
+        if device not in DEVICE_FIELDS:
+            _fail(where, f"unknown device {device!r} (known: {', '.join(DEVICE_FIELDS)})")
+        if settings is None:
+            continue
+        if not isinstance(settings, Mapping):
+            _fail(where, f"actions.{device} must be an object, got {type(settings).__name__}")
+        for name, value in settings.items():
+            spec = DEVICE_FIELDS[device].get(name)
+            if spec is None:
+                known = ", ".join(DEVICE_FIELDS[device])
+                _fail(where, f"unknown field {device}.{name} (known: {known})")
+            if value is not None:
+                _check_value(spec, value, where, f"actions.{device}.{name}")
+
+
+def validate_session(session: Any, where: str = "", n_routines: int | None = None) -> None:
+    """Check a Session; ``applied_routines`` must index ``n_routines`` when given.
+
+    >>> validate_session({"session_id": 1, "meta": {}, "messages": [{"role": "bot", "text": "hi"}]})
+    Traceback (most recent call last):
+    ...
+    edgerec.errors.InputError: session 1: messages[0].role must be 'user' or 'assistant', got 'bot'
+    """
+    if not isinstance(session, Mapping):
+        _fail(where, f"a session must be an object, got {type(session).__name__}")
+    sid = session.get("session_id")
+    if not isinstance(sid, int) or isinstance(sid, bool):
+        _fail(where, f"session_id must be an integer, got {sid!r}")
+    where = f"{where}: session {sid}" if where else f"session {sid}"
+    if "meta" not in session:
+        _fail(where, "missing meta")
+    validate_meta(session["meta"], where)
+    messages = session.get("messages")
+    if not isinstance(messages, list):
+        _fail(where, "messages must be a list")
+    for i, message in enumerate(messages):
+        if not isinstance(message, Mapping):
+            _fail(where, f"messages[{i}] must be an object")
+        if message.get("role") not in _ROLES:
+            _fail(where, f"messages[{i}].role must be 'user' or 'assistant', got {message.get('role')!r}")
+        if not isinstance(message.get("text"), str):
+            _fail(where, f"messages[{i}].text must be a string")
+    applied = session.get("applied_routines")
+    if applied is not None:
+        if not isinstance(applied, list) or not all(
+            isinstance(a, int) and not isinstance(a, bool) for a in applied
+        ):
+            _fail(where, "applied_routines must be a list of integers")
+        if n_routines is not None:
+            for a in applied:
+                if not 0 <= a < n_routines:
+                    _fail(where, f"applied_routines names routine {a}, but the user has {n_routines}")
+
+
+def _read_jsonl(path: Path, key: str) -> list[tuple[int, Any]]:
+    """``(line number, obj[key])`` for each non-blank line of a JSONL file."""
+    rows = []
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError(f"{path.name}:{number}: not UTF-8 text") from None
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{path.name}:{number}: bad JSON ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(obj, dict) or key not in obj:
+                raise InputError(f"{path.name}:{number}: expected an object with key {key!r}")
+            rows.append((number, obj[key]))
+    return rows
+
+
+def load(folder: str | Path) -> list[EdgewiseUser]:
+    """Read and validate a dataset folder; one :class:`EdgewiseUser` per line.
+
+    ``characters.jsonl`` and ``routines.jsonl`` are read when present and must
+    have as many lines as ``sessions.jsonl``.
+    """
+    folder = Path(folder)
+    sessions_path = folder / SESSIONS_FILE
+    if not sessions_path.is_file():
+        raise InputError(f"{sessions_path}: not found (an EdgeWisePersona folder needs {SESSIONS_FILE})")
+    session_rows = _read_jsonl(sessions_path, "sessions")
+    optional: dict[str, list[tuple[int, Any]] | None] = {}
+    for name, key in ((CHARACTERS_FILE, "character"), (ROUTINES_FILE, "routines")):
+        path = folder / name
+        optional[key] = _read_jsonl(path, key) if path.is_file() else None
+        rows = optional[key]
+        if rows is not None and len(rows) != len(session_rows):
+            raise InputError(
+                f"{name} has {len(rows)} users but {SESSIONS_FILE} has {len(session_rows)}: "
+                "the files must be line-aligned, one line per user"
+            )
+
+    users = []
+    for index, (number, sessions) in enumerate(session_rows):
+        character = routines = None
+        if optional["character"] is not None:
+            char_line, character = optional["character"][index]
+            if not isinstance(character, str):
+                raise InputError(f"{CHARACTERS_FILE}:{char_line}: character must be a string")
+        if optional["routines"] is not None:
+            routine_line, routines = optional["routines"][index]
+            if not isinstance(routines, list):
+                raise InputError(f"{ROUTINES_FILE}:{routine_line}: routines must be a list")
+            for i, routine in enumerate(routines):
+                validate_routine(routine, f"{ROUTINES_FILE}:{routine_line}: routine {i}")
+        if not isinstance(sessions, list):
+            raise InputError(f"{SESSIONS_FILE}:{number}: sessions must be a list")
+        n_routines = len(routines) if routines is not None else None
+        for session in sessions:
+            validate_session(session, f"{SESSIONS_FILE}:{number}", n_routines)
+        users.append(EdgewiseUser(sessions=sessions, character=character, routines=routines, index=index))
+    return users
+
+
+def write(folder: str | Path, users: Sequence[EdgewiseUser]) -> None:
+    """Write users as a dataset folder (``applied_routines`` put back in sessions).
+
+    ``characters.jsonl`` / ``routines.jsonl`` are written only when every user
+    has a character / routines.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{folder}: cannot create the output folder ({exc.strerror})") from None
+
+    def dump(name: str, lines: Iterable[dict]) -> None:
+        try:
+            with (folder / name).open("w", encoding="utf-8") as handle:
+                for obj in lines:
+                    handle.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        except OSError as exc:
+            raise InputError(f"{folder / name}: cannot write ({exc.strerror})") from None
+
+    def full_sessions(user: EdgewiseUser) -> list[dict]:
+        out = []
+        for session, applied in zip(user.sessions, user.applied or [None] * len(user.sessions)):
+            out.append(dict(session, applied_routines=applied) if applied is not None else dict(session))
+        return out
+
+    dump(SESSIONS_FILE, ({"sessions": full_sessions(u)} for u in users))
+    if users and all(u.character is not None for u in users):
+        dump(CHARACTERS_FILE, ({"character": u.character} for u in users))
+    if users and all(u.routines is not None for u in users):
+        dump(ROUTINES_FILE, ({"routines": u.routines} for u in users))
+
+
+def truth(users: Sequence[EdgewiseUser]) -> list[list[dict[str, Any]]]:
+    """The ground-truth routine lists of all users, for scoring.
+
+    Raises :class:`InputError` when the dataset has no ``routines.jsonl``.
+    """
+    if any(u.routines is None for u in users):
+        raise InputError(f"the dataset has no {ROUTINES_FILE}, so there is no ground truth to score against")
+    return [list(u.routines or []) for u in users]
+
+
+def read_predictions(path: str | Path) -> list[list[dict[str, Any]]]:
+    """Read a PRED.jsonl: one JSON list of routines per user, each validated.
+
+    Raises :class:`InputError` naming the line for bad JSON, a line that is
+    not a list, or a routine outside the schema.
+
+    >>> import tempfile, pathlib
+    >>> f = pathlib.Path(tempfile.mkdtemp()) / "pred.jsonl"
+    >>> _ = f.write_text('[{"triggers": {"weather": "rainy"}, "actions": {"tv": {"volume": 20}}}]' + chr(10) + '[]')
+    >>> [len(p) for p in read_predictions(f)]
+    [1, 0]
+    """
+    path = Path(path)
+    try:
+        lines = path.read_bytes().splitlines()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+    predictions = []
+    for number, raw in enumerate(lines, start=1):
+        try:
+            routines = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise InputError(f"{path.name}:{number}: not a JSON line") from None
+        if not isinstance(routines, list):
+            raise InputError(f"{path.name}:{number}: expected a JSON list of routines, got {type(routines).__name__}")
+        for i, routine in enumerate(routines):
+            validate_routine(routine, f"{path.name}:{number}: routine {i}")
+        predictions.append(routines)
+    return predictions
+
+
+def session_to_events(
+    user: str, session: Mapping[str, Any], *, position: int = 0, start: datetime = _EPOCH
+) -> list[dict[str, Any]]:
+    """One store event (as a dict for ``EventStore.log_many``) per message turn.
+
+    ``type`` is ``"dialogue"``, ``text`` the message, and ``context`` holds the
+    session's meta fields plus ``session_id``, ``turn`` and ``role``. The data
+    has no clock time, so ``ts`` is synthetic: ``start`` + ``position`` hours +
+    ``turn`` seconds, which keeps the store's ts order equal to the file order.
+    ``applied_routines`` is never copied.
+
+    >>> e = session_to_events("u0", {"session_id": 7, "meta": {"weather": "rainy"},
+    ...     "messages": [{"role": "user", "text": "hi"}], "applied_routines": [1]})
+    >>> e[0]["context"], e[0]["ts"]
+    ({'weather': 'rainy', 'session_id': 7, 'turn': 0, 'role': 'user'}, '2025-01-06T00:00:00+00:00')
+    """
+    base = start + timedelta(hours=position)
+    events = []
+    for turn, message in enumerate(session["messages"]):
+        context = dict(session["meta"])
+        context.update(session_id=session["session_id"], turn=turn, role=message["role"])
+        events.append(
+            {
+                "user": user,
+                "type": DIALOGUE_EVENT,
+                "ts": (base + timedelta(seconds=turn)).isoformat(),
+                "item": None,
+                "context": context,
+                "text": message["text"],
+            }
+        )
+    return events
+
+
+def user_events(user: str, sessions: Iterable[Mapping[str, Any]], **kwargs: Any) -> Iterator[dict[str, Any]]:
+    """All dialogue events of one user's sessions, in order (see :func:`session_to_events`)."""
+    for position, session in enumerate(sessions):
+        yield from session_to_events(user, session, position=position, **kwargs)
+
+
+def events_to_sessions(events: Iterable[Any]) -> list[dict[str, Any]]:
+    """Rebuild sessions from dialogue events (``Event`` objects or dicts).
+
+    Events of other types are skipped. Sessions come out in order of first
+    appearance, turns sorted by ``turn``; the result never has
+    ``applied_routines``.
+
+    >>> s = {"session_id": 3, "meta": {"time_of_day": "evening"},
+    ...      "messages": [{"role": "user", "text": "tv on"}, {"role": "assistant", "text": "done"}]}
+    >>> events_to_sessions(list(user_events("u", [s]))) == [s]
+    True
+    """
+    grouped: dict[Any, dict[str, Any]] = {}
+    for event in events:
+        get = event.get if isinstance(event, Mapping) else lambda k, e=event: getattr(e, k, None)
+        if get("type") != DIALOGUE_EVENT:
+            continue
+        context = dict(get("context") or {})
+        if "session_id" not in context:
+            raise InputError("a dialogue event has no session_id in its context")
+        sid = context.pop("session_id")
+        turn = context.pop("turn", 0)
+        role = context.pop("role", "user")
+        meta = {k: v for k, v in context.items() if k in META_FIELDS}
+        session = grouped.setdefault(sid, {"session_id": sid, "meta": meta, "turns": []})
+        session["turns"].append((turn, {"role": role, "text": get("text") or ""}))
+    out = []
+    for session in grouped.values():
+        turns = session.pop("turns")
+        turns.sort(key=lambda pair: pair[0])
+        session["messages"] = [message for _, message in turns]
+        out.append(session)
+    return out

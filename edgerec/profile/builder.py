@@ -1,0 +1,154 @@
+"""ProfileBuilder: rebuild a user's routines and NL profile from the store, incrementally.
+
+The profile lives encrypted in the store as two documents:
+
+* ``profile`` (derived from events, so a forget of those events deletes it):
+  the routines, the generated summary and its source, and a per-session cache
+  of extraction results keyed by session id with a digest of the session, so a
+  rebuild after a new session only reads that new session;
+* ``profile.user_text`` (written by the user, ``derived=False``): the user's own
+  edit of the summary, kept across rebuilds until :meth:`ProfileBuilder.reset`.
+
+Dialogue events (type ``dialogue``, see :mod:`edgerec.datasets.edgewise`) give
+smart-home routines; every other event type gives app routines
+(:mod:`edgerec.profile.app_events`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timezone
+from typing import Any, Callable
+
+from edgerec.datasets.edgewise import DIALOGUE_EVENT, events_to_sessions
+from edgerec.errors import InputError, UnknownUserError
+from edgerec.profile.app_events import app_sessions, app_routine_dict
+from edgerec.profile.hybrid import make_extractor
+from edgerec.profile.mining import MiningConfig, MiningSession, mine_routines
+from edgerec.profile.nl_profile import TEMPLATE_LABEL, llm_profile, template_profile
+from edgerec.profile.reconstruct import routine_dict
+from edgerec.profile.schema import flatten_actions
+
+__all__ = ["ProfileBuilder", "PROFILE_DOC", "USER_TEXT_DOC", "session_digest"]
+
+PROFILE_DOC = "profile"
+USER_TEXT_DOC = "profile.user_text"
+_VERSION = 1
+
+
+def session_digest(session: dict[str, Any]) -> str:
+    """A short digest of a session's meta and messages (changes when the session does).
+
+    >>> session_digest({"meta": {}, "messages": []}) == session_digest({"messages": [], "meta": {}})
+    True
+    """
+    raw = json.dumps({"meta": session.get("meta"), "messages": session.get("messages")}, sort_keys=True)
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class ProfileBuilder:
+    """Builds, stores and edits the profile of users of one :class:`~edgerec.store.EventStore`.
+
+    ``llm`` is a :class:`edgerec.models.llm.LocalLLM` or None; without it the
+    summary is the deterministic template, labelled as such. ``extractor`` is
+    ``rules`` (default), ``hybrid`` or ``llm`` (see :mod:`edgerec.profile.hybrid`).
+    """
+
+    def __init__(self, store: Any, *, llm: Any = None, extractor: str = "rules",
+                 config: MiningConfig = MiningConfig()):
+        self.store = store
+        self.llm = llm
+        self.extractor_name = extractor
+        self._extract = make_extractor(extractor, llm)
+        self.config = config
+
+    # -- reading -----------------------------------------------------------------
+
+    def get(self, user: str) -> dict[str, Any] | None:
+        """The stored profile (without the extraction cache), with the user's text if any."""
+        doc = self.store.get_doc(user, PROFILE_DOC)
+        if doc is None:
+            return None
+        shown = {k: v for k, v in doc.items() if k != "cache"}
+        edit = self.store.get_doc(user, USER_TEXT_DOC)
+        shown["user_text"] = edit.get("text") if edit else None
+        shown["user_text_at"] = edit.get("edited_at") if edit else None
+        return shown
+
+    # -- building ----------------------------------------------------------------
+
+    def rebuild(self, user: str, *, full: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
+        """Re-mine ``user``'s routines and rewrite the summary; returns the stored profile.
+
+        Sessions whose digest is in the cache are not extracted again unless
+        ``full``. ``progress(done, total)`` is called per dialogue session.
+        """
+        if user not in self.store.users():
+            raise UnknownUserError(user)
+        events = list(self.store.events(user=user))
+        dialogue = [e for e in events if e.type == DIALOGUE_EVENT]
+        other = [e for e in events if e.type != DIALOGUE_EVENT]
+        sessions = events_to_sessions(dialogue)
+
+        old = self.store.get_doc(user, PROFILE_DOC) or {}
+        cache = {} if full or old.get("version") != _VERSION or old.get("extractor") != self.extractor_name \
+            else dict(old.get("cache") or {})
+        new_cache, mining, extracted = {}, [], 0
+        for index, session in enumerate(sessions):
+            key, digest = str(session["session_id"]), session_digest(session)
+            entry = cache.get(key)
+            if entry is None or entry.get("digest") != digest:
+                actions = self._extract(session["messages"])
+                entry = {"digest": digest, "actions": actions}
+                extracted += 1
+            new_cache[key] = entry
+            mining.append(MiningSession(dict(session.get("meta") or {}), flatten_actions(entry["actions"])))
+            if progress is not None:
+                progress(index + 1, len(sessions))
+
+        routines = [routine_dict(r) for r in mine_routines(mining, self.config)] if mining else []
+        app_routines = [app_routine_dict(r) for r in mine_routines(app_sessions(other), self.config)] if other else []
+        summary, source = self._summary(routines, len(sessions))
+        doc = {
+            "version": _VERSION,
+            "user": user,
+            "built_at": _now(),
+            "extractor": self.extractor_name,
+            "sessions": len(sessions),
+            "app_events": len(other),
+            "extracted_now": extracted,
+            "routines": routines,
+            "app_routines": app_routines,
+            "summary": summary,
+            "summary_source": source,
+            "cache": new_cache,
+        }
+        self.store.put_doc(user, PROFILE_DOC, doc)
+        return self.get(user)
+
+    def _summary(self, routines: list[dict[str, Any]], sessions: int) -> tuple[str, str]:
+        if self.llm is None:
+            return template_profile(routines, sessions=sessions), TEMPLATE_LABEL
+        return llm_profile(self.llm, routines), f"llm: {getattr(self.llm, 'path', 'model')}"
+
+    # -- editing -----------------------------------------------------------------
+
+    def edit(self, user: str, text: str) -> dict[str, Any] | None:
+        """Store the user's own version of their summary; it survives rebuilds."""
+        if not text.strip():
+            raise InputError("the profile text is empty; use reset to go back to the generated summary")
+        if user not in self.store.users():
+            raise UnknownUserError(user)
+        self.store.put_doc(user, USER_TEXT_DOC, {"text": text.strip(), "edited_at": _now()}, derived=False)
+        return self.get(user)
+
+    def reset(self, user: str) -> dict[str, Any] | None:
+        """Drop the user's own text: the generated summary shows again."""
+        self.store.delete_doc(user, USER_TEXT_DOC)
+        return self.get(user)

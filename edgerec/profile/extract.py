@@ -1,0 +1,347 @@
+"""Rules that read the device settings a user asked for out of one dialogue.
+
+The dialogue is read turn by turn, clause by clause, keeping a *focus*: the
+device and setting last talked about, so that "and make it 25" or "brightness
+40 too" land on the right field. What the user says is applied in order, so a
+correction wins ("20... actually 25" gives 25). What the assistant proposes is
+held back: a question ("Shall I dim the lights to 30%?") counts only when the
+user agrees; a statement ("Done, the TV is on HDMI 2") counts unless the user
+objects. Numbers that are times, counts, outdoor temperatures or negated ("not
+20") are ignored.
+
+Clauses where the user named a device or a setting but the rules found no value
+are returned as :class:`Unresolved`, for a model to look at (see
+:mod:`edgerec.profile.hybrid`).
+
+>>> extract_actions([{"role": "user", "text": "Set the AC to twenty two degrees and the lights to warm, 40%."}])
+{'ac': {'temperature': 22}, 'lights': {'brightness': 40, 'color': 'warm'}}
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Sequence
+
+from edgerec.profile.lexicon import DEVICE_DEFAULT_FIELD, Cue, find_cues, number_is_skipped
+from edgerec.profile.number_words import find_numbers
+from edgerec.profile.schema import unflatten_items, valid_value
+
+__all__ = ["Extraction", "Unresolved", "extract", "extract_actions", "normalize", "split_clauses"]
+
+_AFFIRM = re.compile(
+    r"^\W*(?:yes|yeah|yep|yup|ya|sure|ok|okay|please|go ahead|do it|do that|sounds (?:good|great|perfect|nice|lovely)|"
+    r"perfect|great|that works|works for me|absolutely|definitely|alright|all right|fine|that'?d be|that would be|"
+    r"of course|why not|let'?s do|good idea|lovely|excellent|exactly|correct|right)\b"
+)
+_REJECT = re.compile(
+    r"^\W*(?:no|nope|nah|not really|not now|not today|don'?t|do not|never ?mind|leave|skip|i'?m good|i am good|"
+    r"i'?d rather not|let'?s not|hold off|actually,? no|no need|not necessary|maybe later|not this time)\b"
+)
+_QUESTION = re.compile(
+    r"\?|\b(?:would you like|shall i|should i|do you want|want me to|how about|may i|can i|could i|"
+    r"what about|would it help|prefer)\b"
+)
+_STATE_QUESTION = re.compile(r"^(?:what|what's|which|how|is|are|was|were|do|does)\b")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
+_STATE_REPORT = re.compile(r"\b(?:currently|right now|at the moment|is already|are already|was|were|used to)\b")
+_CLAUSE_SPLIT = re.compile(r"[.!?;]+(?:\s|$)|,\s*|\s+(?:and then|and also|and|then|but|also|plus|while|after that)\s+")
+_NUMERIC_FIELDS = ("alarm_volume", "volume", "brightness", "temperature", "fan_speed")
+# Words that may follow a bare number that is a setting ("25 please", "make it 20 instead").
+_AFTER_BARE_NUMBER = frozenset(
+    "please pls plz thanks thank thx instead then now for is would should sounds works ok okay and too as "
+    "actually if on in at or would that's thats this it's is be will i i'd i'm maybe probably ish".split()
+)
+
+
+@dataclass(frozen=True)
+class Unresolved:
+    """A user clause that names a device or setting the rules could not fill."""
+
+    turn: int
+    clause: str
+    device: str | None
+    field: str | None
+
+
+@dataclass
+class Extraction:
+    """What one dialogue asked for: final settings and the clauses left unresolved."""
+
+    actions: dict[str, dict[str, Any]]
+    unresolved: list[Unresolved] = field(default_factory=list)
+
+
+@dataclass
+class _Focus:
+    device: str | None = None
+    path: str | None = None
+    guessed: tuple[str, Any] | None = None  # a setting whose device was a default guess
+
+
+def normalize(text: str) -> str:
+    """Lower-case text with units and abbreviations spelled one way.
+
+    >>> normalize("Set the A/C to 22°C — 50%!")
+    'set the ac to 22 degrees — 50 %!'
+    """
+    text = text.lower().replace("\u2019", "'").replace("\u2018", "'")
+    text = re.sub(r"°\s*[cf]?\b|º", " degrees", text)
+    text = re.sub(r"(\d)\s*%", r"\1 %", text)
+    text = re.sub(r"(\d)\s*c\b", r"\1 degrees", text)
+    text = re.sub(r"\b(brightness|backlight|volume|loudness)((?: to| at| on)?) (?:max|maximum|full)\b", r"\1\2 100", text)
+    text = re.sub(r"\b(?:max|maximum|full) (brightness|volume)\b", r"100 \1", text)
+    text = re.sub(r"\ba\s*/\s*c\b|\ba\.c\.(?=\s|$)", "ac", text)
+    text = re.sub(r"\bt\.v\.(?=\s|$)|\bt\s*/\s*v\b", "tv", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def split_clauses(text: str) -> list[str]:
+    """Clauses of a normalized turn, split at punctuation and joining words.
+
+    >>> split_clauses("turn on the tv, volume 20 and then netflix. thanks")
+    ['turn on the tv', 'volume 20', 'netflix', 'thanks']
+    """
+    return [part.strip() for part in _CLAUSE_SPLIT.split(text) if part and part.strip()]
+
+
+def _nearest(cues: Sequence[Cue], position: int, allowed: Sequence[str]) -> str | None:
+    """The allowed device named by the cue nearest to ``position``."""
+    best, best_distance = None, None
+    for cue in cues:
+        if cue.kind == "device" and cue.payload in allowed:
+            distance = abs(cue.start - position)
+            if best_distance is None or distance < best_distance:
+                best, best_distance = cue.payload, distance
+    return best
+
+
+def _resolve_device(cues: Sequence[Cue], position: int, candidates: Sequence[str], focus: _Focus) -> str | None:
+    device = _nearest(cues, position, candidates)
+    if device is None and focus.device in candidates:
+        device = focus.device
+    return device
+
+
+def _numeric_field_cue(cues: Sequence[Cue], start: int, end: int) -> Cue | None:
+    """The setting a number at ``[start, end)`` is about: nearest field word, before (40) or after (25 chars)."""
+    best, best_distance = None, None
+    for percent_pass in (False, True):
+        for cue in cues:
+            if cue.kind != "field":
+                continue
+            name = cue.payload[0]
+            if (name == "percent") != percent_pass or (name not in _NUMERIC_FIELDS and name != "percent"):
+                continue
+            if cue.end <= start and start - cue.end <= 40:
+                distance = start - cue.end
+            elif cue.start >= end and cue.start - end <= 25:
+                distance = cue.start - end + 3
+            else:
+                continue
+            if best_distance is None or distance < best_distance:
+                best, best_distance = cue, distance
+        if best is not None:
+            return best
+    return None
+
+
+def _number_path(
+    cues: Sequence[Cue], number: Any, focus: _Focus, continuation: bool, clause_text: str = ""
+) -> str | None:
+    """The ``device.field`` path a number sets, or None when nothing ties it to a setting."""
+    cue = _numeric_field_cue(cues, number.start, number.end)
+    if cue is not None:
+        name, candidates = cue.payload
+        device = _resolve_device(cues, cue.start, candidates, focus)
+        if device is None:
+            device = candidates[0]
+            focus.guessed = (f"{device}.{name}", number.value)
+        name = DEVICE_DEFAULT_FIELD[device] if name == "percent" else name
+        if name == "brightness" and device not in ("tv", "lights"):
+            device = "lights"
+        if name == "volume" and device not in ("tv", "speaker"):
+            device = "tv" if device != "security" else device
+            name = "alarm_volume" if device == "security" else name
+        return f"{device}.{name}"
+    following = re.match(r"\s*([a-z']+)", clause_text[number.end:]) if clause_text else None
+    if following and following.group(1) not in _AFTER_BARE_NUMBER:
+        return None  # "two coffees", "3 kids": a count of something
+    device = _nearest(cues, number.start, list(DEVICE_DEFAULT_FIELD))
+    if device is None and re.search(r"(?<!\bit)(?<!\bthem)(?<!\bthat)\s+(?:at|by|until|till|around|about|before|after)\s*$",
+                                    clause_text[:number.start]):
+        return None  # "the game starts at 9": a time
+    if device is None:
+        if focus.path is not None and continuation:
+            return focus.path
+        device = focus.device if continuation else None
+    if device is None:
+        return None
+    if focus.path and focus.path.startswith(device + "."):
+        return focus.path
+    if device == "ac" and 0 <= number.value <= 3:
+        return "ac.fan_speed"
+    return f"{device}.{DEVICE_DEFAULT_FIELD[device]}"
+
+
+def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list[tuple[str, Any]], bool]:
+    """Settings one clause asks for, in text order, and whether it named a setting left unfilled.
+
+    Updates ``focus`` in place.
+    """
+    cues = find_cues(clause)
+    if any(c.kind == "other_device" for c in cues) and not any(c.kind == "device" for c in cues):
+        focus.device = focus.path = None
+        return [], False  # "close the blinds halfway", "fridge to 2 degrees"
+    cancel = next((c for c in cues if c.kind == "cancel"), None)
+    if cancel is not None:
+        device = _nearest(cues, cancel.start, list(DEVICE_DEFAULT_FIELD))
+        explicit = re.search(r"back|undo|revert|as it was|as they were|(?:cancel|scratch|forget|undo) that", clause)
+        if device is not None or explicit:
+            device = device or focus.device
+            return ([(f"{device}.*", None)] if device else []), False
+    if any(c.kind in ("negation", "cancel") for c in cues):
+        return [], False
+    found: list[tuple[int, str, Any]] = []
+    value_spans = [(c.start, c.end) for c in cues if c.kind in ("value", "strong_value")]
+    devices = [c.payload for c in cues if c.kind == "device"]
+    fields = {c.payload[0] for c in cues if c.kind == "field"}
+
+    for cue in cues:
+        if cue.kind in ("value", "strong_value"):
+            readings = cue.payload
+            chosen = None
+            reading_devices = [r[0] for r in readings]
+            device = _nearest(cues, cue.start, reading_devices)
+            if device is None and focus.device in reading_devices and (continuation or not devices):
+                device = focus.device
+            if device is not None:
+                chosen = next(r for r in readings if r[0] == device)
+            elif cue.kind == "strong_value":
+                chosen = readings[0]
+            else:
+                chosen = next((r for r in readings if r[1] in fields), None)
+            if chosen is not None:
+                found.append((cue.start, f"{chosen[0]}.{chosen[1]}", chosen[2]))
+        elif cue.kind == "arm":
+            device = _nearest(cues, cue.start, list(DEVICE_DEFAULT_FIELD))
+            if device == "security" or (device is None and focus.device == "security" and continuation):
+                found.append((cue.start, "security.armed", cue.payload))
+
+    near_outside = [c for c in cues if c.kind == "outside"]
+    for number in find_numbers(clause):
+        if any(s <= number.start < e for s, e in value_spans):
+            continue
+        if number.text == "one" and _numeric_field_cue(cues, number.start, number.end) is None:
+            continue  # "have a nice one", "which one"
+        if number_is_skipped(clause, number.start, number.end):
+            continue
+        if any(abs(c.start - number.start) <= 30 for c in near_outside):
+            continue
+        path = _number_path(cues, number, focus, continuation, clause)
+        if path is None:
+            continue
+        if not valid_value(path, number.value) and path.startswith("ac."):
+            path = "ac.fan_speed" if path == "ac.temperature" else "ac.temperature"
+        if valid_value(path, number.value):
+            found.append((number.start, path, number.value))
+            if focus.guessed and focus.guessed[1] == number.value:
+                focus.guessed = (path, number.value)
+
+    found.sort(key=lambda item: item[0])
+    settings = [(path, value) for _, path, value in found]
+    if settings:
+        focus.device = settings[-1][0].split(".")[0]
+        numeric = [p for p, _ in settings if p.split(".")[1] in _NUMERIC_FIELDS]
+        focus.path = numeric[-1] if numeric else focus.path
+    if devices:
+        focus.device = devices[-1]
+    if focus.path and not focus.path.startswith(f"{focus.device}."):
+        focus.path = None
+    named_setting = bool(fields & {"volume", "brightness", "temperature", "fan_speed", "color", "equalizer",
+                                   "input_source", "alarm_volume", "mode"})
+    return settings, bool(named_setting and not settings and not near_outside)
+
+
+def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = True) -> Extraction:
+    """Read a dialogue and return the settings the user asked for, last value winning.
+
+    ``trust_statements``: apply what the assistant says it did unless the user
+    objects (questions always need a yes).
+
+    >>> msgs = [{"role": "user", "text": "It's so dark in here."},
+    ...         {"role": "assistant", "text": "Shall I set the lights to 70%?"},
+    ...         {"role": "user", "text": "Yes please, and the TV volume to 20. Actually, make it 25."}]
+    >>> extract(msgs).actions
+    {'lights': {'brightness': 70}, 'tv': {'volume': 25}}
+    """
+    settings: dict[str, Any] = {}
+    unresolved: list[Unresolved] = []
+    focus = _Focus()
+    asks_which = False  # the assistant asked which device ("the TV or the lights?")
+    offered: list[tuple[str, Any]] = []  # proposed in a question: needs a yes
+    told: list[tuple[str, Any]] = []  # stated as done: stands unless the user objects
+    for turn, message in enumerate(messages):
+        text = normalize(message.get("text") or "")
+        clauses = split_clauses(text)
+        if message.get("role") == "assistant":
+            asks_which = bool(_QUESTION.search(text)) and len({c.payload for c in find_cues(text) if c.kind == "device"}) >= 2
+            offered, told = [], []
+            for sentence in _SENTENCE_SPLIT.split(text):
+                asking = bool(_QUESTION.search(sentence))
+                for clause in split_clauses(sentence):
+                    found, _ = read_clause(clause, focus, continuation=True)
+                    if not _STATE_REPORT.search(clause):
+                        (offered if asking else told).extend(found)
+            continue
+        if asks_which and focus.guessed:
+            _move_guess(settings, focus, text)
+        asks_which = False
+        if offered or told:
+            agreed = bool(_AFFIRM.search(text)) and not _REJECT.search(text)
+            if trust_statements and (offered or not _REJECT.search(text)):
+                settings.update(told)  # a yes/no answers the question, not the statements
+            if agreed:
+                settings.update(offered)
+            offered, told = [], []
+        for index, clause in enumerate(clauses):
+            found, open_setting = read_clause(clause, focus, continuation=True)
+            for path, value in found:
+                if path.endswith(".*"):  # the user took back what they asked of a device
+                    for key in [k for k in settings if k.startswith(path[:-1])]:
+                        del settings[key]
+                    continue
+                settings.pop(path, None)
+                settings[path] = value
+            if open_setting and not _STATE_QUESTION.search(clause):
+                unresolved.append(Unresolved(turn, clause, focus.device, _open_field(clause)))
+    if told and trust_statements:
+        settings.update(told)
+    return Extraction(unflatten_items(settings.items()), unresolved)
+
+
+def _move_guess(settings: dict[str, Any], focus: _Focus, reply: str) -> None:
+    """Move a setting whose device was guessed to the device the user names in ``reply``."""
+    path, value = focus.guessed
+    named = [c.payload for c in find_cues(reply) if c.kind == "device"]
+    field_name = path.split(".")[1]
+    if not named or path.startswith(named[0] + "."):
+        return
+    device = named[0]
+    if field_name in ("volume", "alarm_volume"):
+        field_name = "alarm_volume" if device == "security" else "volume"
+    target = f"{device}.{field_name}"
+    if valid_value(target, value) and settings.get(path) == value:
+        del settings[path]
+        settings[target] = value
+        focus.device, focus.path, focus.guessed = device, target, None
+
+
+def _open_field(clause: str) -> str | None:
+    names = [c.payload[0] for c in find_cues(clause) if c.kind == "field"]
+    return names[-1] if names else None
+
+
+def extract_actions(messages: Sequence[Mapping[str, str]]) -> dict[str, dict[str, Any]]:
+    """Shortcut for ``extract(messages).actions``."""
+    return extract(messages).actions

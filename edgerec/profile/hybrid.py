@@ -1,0 +1,123 @@
+"""Extractors that bring in the LLM: rules + model on what rules leave open, or model only.
+
+* ``rules``  -- :func:`edgerec.profile.extract.extract_actions`, no model.
+* ``hybrid`` -- the rules, then for each user clause that names a setting with a
+  closed set of values (colour, mode, equalizer, input) but that the rules
+  could not fill, the model picks among those values or "no change" by
+  likelihood (:meth:`LocalLLM.choose`). A value is taken only when it beats
+  "no change" by ``margin`` nats.
+* ``llm``    -- the model alone: one schema-constrained JSON answer per session
+  (the baseline the issue measured as unreliable; kept to measure it).
+
+>>> options_for("lights", "color")
+['warm', 'cool', 'neutral']
+>>> options_for("tv", "volume") is None
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence
+
+from edgerec.errors import InputError, ModelError
+from edgerec.profile.extract import extract, extract_actions
+from edgerec.profile.schema import DEVICE_FIELDS, valid_value
+
+__all__ = ["EXTRACTORS", "options_for", "actions_schema", "make_extractor"]
+
+EXTRACTORS = ("rules", "hybrid", "llm")
+_NO_CHANGE = "no change"
+
+
+def options_for(device: str | None, field: str | None) -> list[str] | None:
+    """The closed set of values of ``device.field``, or None when it is numeric or unknown."""
+    spec = DEVICE_FIELDS.get(device or "", {}).get(field or "")
+    if isinstance(spec, tuple):
+        return list(spec)
+    return None
+
+
+def actions_schema() -> dict[str, Any]:
+    """JSON schema of a session's actions, for grammar-constrained generation.
+
+    >>> sorted(actions_schema()["properties"])
+    ['ac', 'lights', 'security', 'speaker', 'tv']
+    """
+    devices = {}
+    for device, fields in DEVICE_FIELDS.items():
+        props = {}
+        for name, spec in fields.items():
+            if spec is bool:
+                props[name] = {"type": "boolean"}
+            elif isinstance(spec, range):
+                props[name] = {"type": "integer", "minimum": spec.start, "maximum": spec.stop - 1}
+            else:
+                props[name] = {"type": "string", "enum": list(spec)}
+        devices[device] = {"type": "object", "properties": props, "additionalProperties": False}
+    return {"type": "object", "properties": devices, "additionalProperties": False}
+
+
+_SYSTEM = ("You control a smart home. Read what the user asked for and answer with the setting only.")
+
+
+def _clause_question(clause: str, device: str, field: str) -> list[dict[str, str]]:
+    label = field.replace("_", " ")
+    return [
+        {"role": "system", "text": _SYSTEM},
+        {"role": "user", "text": f'The user said: "{clause}". Which {device} {label} did the user ask for?'},
+    ]
+
+
+def _hybrid(llm: Any, margin: float) -> Callable[[Sequence[Mapping[str, str]]], dict]:
+    def run(messages: Sequence[Mapping[str, str]]) -> dict[str, dict[str, Any]]:
+        result = extract(messages)
+        actions = {device: dict(fields) for device, fields in result.actions.items()}
+        for open_clause in result.unresolved:
+            options = options_for(open_clause.device, open_clause.field)
+            if not options or open_clause.field in actions.get(open_clause.device or "", {}):
+                continue
+            best, scores = llm.choose(_clause_question(open_clause.clause, open_clause.device, open_clause.field),
+                                      [*options, _NO_CHANGE])
+            if best < len(options) and scores[best] - scores[-1] >= margin:
+                actions.setdefault(open_clause.device, {})[open_clause.field] = options[best]
+        return actions
+
+    return run
+
+
+def _llm_only(llm: Any, max_tokens: int) -> Callable[[Sequence[Mapping[str, str]]], dict]:
+    schema = actions_schema()
+
+    def run(messages: Sequence[Mapping[str, str]]) -> dict[str, dict[str, Any]]:
+        dialogue = "\n".join(f"{m['role']}: {m['text']}" for m in messages)
+        prompt = [
+            {"role": "system", "text": _SYSTEM + " Answer with JSON of the final device settings."},
+            {"role": "user", "text": dialogue},
+        ]
+        try:
+            answer = llm.generate_json(prompt, schema, max_tokens=max_tokens)
+        except (ModelError, InputError):
+            return {}
+        actions: dict[str, dict[str, Any]] = {}
+        for device, fields in (answer or {}).items():
+            for name, value in (fields or {}).items():
+                if valid_value(f"{device}.{name}", value):
+                    actions.setdefault(device, {})[name] = value
+        return actions
+
+    return run
+
+
+def make_extractor(kind: str, llm: Any = None, *, margin: float = 1.0, max_tokens: int = 96):
+    """The extractor named ``kind`` (see the module docstring); ``llm`` is needed except for rules.
+
+    >>> make_extractor("rules")([{"role": "user", "text": "tv volume 12"}])
+    {'tv': {'volume': 12}}
+    """
+    if kind == "rules":
+        return extract_actions
+    if kind not in EXTRACTORS:
+        raise InputError(f"unknown extractor {kind!r}; choose one of {', '.join(EXTRACTORS)}")
+    if llm is None:
+        raise InputError(f"the {kind} extractor needs the LLM (install edgerec[llm], or use --extractor rules)")
+    return _hybrid(llm, margin) if kind == "hybrid" else _llm_only(llm, max_tokens)

@@ -1,0 +1,57 @@
+"""From EdgeWisePersona sessions to routines: extract per session, then mine.
+
+>>> s = {"session_id": 0, "meta": {"time_of_day": "night", "weather": "rainy"},
+...      "messages": [{"role": "user", "text": "Arm the security system."}]}
+>>> other = {"session_id": 1, "meta": {"time_of_day": "morning", "weather": "rainy"},
+...          "messages": [{"role": "user", "text": "Hello!"}]}
+>>> reconstruct_routines([s] * 8 + [other] * 8)
+[{'triggers': {'time_of_day': 'night'}, 'actions': {'security': {'armed': True}}}]
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence
+
+from edgerec.profile.extract import extract_actions
+from edgerec.profile.mining import MinedRoutine, MiningConfig, MiningSession, mine_routines
+from edgerec.profile.schema import flatten_actions, unflatten_items
+
+__all__ = ["Extractor", "mining_sessions", "routine_dict", "reconstruct_routines"]
+
+#: Reads one session's messages and returns its nested actions.
+Extractor = Callable[[Sequence[Mapping[str, str]]], dict[str, dict[str, Any]]]
+
+
+def mining_sessions(
+    sessions: Sequence[Mapping[str, Any]], actions: Sequence[Mapping[str, Any]]
+) -> list[MiningSession]:
+    """Pair each session's meta with the flat items of its extracted actions.
+
+    >>> mining_sessions([{"meta": {"weather": "sunny"}}], [{"tv": {"volume": 3}}])[0].items
+    frozenset({('tv.volume', 3)})
+    """
+    return [
+        MiningSession(dict(session.get("meta") or {}), flatten_actions(dict(act)))
+        for session, act in zip(sessions, actions)
+    ]
+
+
+def routine_dict(routine: MinedRoutine) -> dict[str, Any]:
+    """A mined routine in the benchmark's ``{"triggers", "actions"}`` form.
+
+    >>> routine_dict(MinedRoutine({"weather": "rainy"}, frozenset({("tv.volume", 5)}), 3))
+    {'triggers': {'weather': 'rainy'}, 'actions': {'tv': {'volume': 5}}}
+    """
+    return {"triggers": dict(routine.triggers), "actions": unflatten_items(routine.items)}
+
+
+def reconstruct_routines(
+    sessions: Sequence[Mapping[str, Any]],
+    *,
+    extractor: Extractor = extract_actions,
+    config: MiningConfig = MiningConfig(),
+) -> list[dict[str, Any]]:
+    """Routines of one user from their sessions (``applied_routines`` is never read)."""
+    actions = [extractor(session.get("messages") or []) for session in sessions]
+    mined = mine_routines(mining_sessions(sessions, actions), config)
+    return [routine_dict(r) for r in mined]

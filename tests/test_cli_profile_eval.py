@@ -1,0 +1,95 @@
+"""The profile and eval CLI commands, through typer's CliRunner on real files."""
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from edgerec.cli.main import app
+from edgerec.datasets.edgewise import user_events
+from edgerec.datasets.edgewise_synth import generate, synthesize_user
+from edgerec.eval.edgewise_metrics import METRIC_KEYS
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def keyed_store(tmp_path, store, db_path):
+    from tests.conftest import KEY
+
+    key_file = tmp_path / "key"
+    key_file.write_bytes(KEY)
+    user, _ = synthesize_user(0, sessions=100, seed=41)
+    store.log_many(user_events("alice", user.sessions))
+    store.close()
+    return ["--db", str(db_path), "--key-file", str(key_file)]
+
+
+def test_profile_rebuild_show_edit(keyed_store):
+    result = runner.invoke(app, ["profile", "rebuild", "--user", "alice", "--no-llm", *keyed_store])
+    assert result.exit_code == 0, result.output
+    assert "100 sessions (100 read now)" in result.output
+
+    shown = runner.invoke(app, ["profile", "show", "--user", "alice", "--json", *keyed_store])
+    profile = json.loads(shown.output)
+    assert profile["routines"] and profile["summary_source"].startswith("template")
+
+    table = runner.invoke(app, ["profile", "show", "--user", "alice", *keyed_store])
+    assert table.exit_code == 0 and "Routines of alice" in table.output
+
+    assert runner.invoke(app, ["profile", "edit", "--user", "alice", "--text", "Warm evenings.", *keyed_store]).exit_code == 0
+    again = runner.invoke(app, ["profile", "rebuild", "--user", "alice", "--no-llm", *keyed_store])
+    assert "(0 read now)" in again.output
+    shown = json.loads(runner.invoke(app, ["profile", "show", "--user", "alice", "--json", *keyed_store]).output)
+    assert shown["user_text"] == "Warm evenings."
+    runner.invoke(app, ["profile", "edit", "--user", "alice", "--reset", *keyed_store])
+    shown = json.loads(runner.invoke(app, ["profile", "show", "--user", "alice", "--json", *keyed_store]).output)
+    assert shown["user_text"] is None
+
+
+def test_profile_edit_opens_the_editor(keyed_store, tmp_path, monkeypatch):
+    script = tmp_path / "fake-editor.sh"
+    script.write_text('#!/bin/sh\necho "Written in my editor." > "$1"\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("EDITOR", str(script))
+    runner.invoke(app, ["profile", "rebuild", "--user", "alice", "--no-llm", *keyed_store])
+    assert runner.invoke(app, ["profile", "edit", "--user", "alice", *keyed_store]).exit_code == 0
+    shown = json.loads(runner.invoke(app, ["profile", "show", "--user", "alice", "--json", *keyed_store]).output)
+    assert shown["user_text"] == "Written in my editor."
+
+
+def test_profile_errors_are_one_line(keyed_store):
+    result = runner.invoke(app, ["profile", "show", "--user", "nobody", *keyed_store])
+    assert result.exit_code == 2 and "no profile" in result.output
+    result = runner.invoke(app, ["profile", "rebuild", "--user", "nobody", "--no-llm", *keyed_store])
+    assert result.exit_code == 2 and "unknown user" in result.output
+
+
+def test_eval_edgewise_scores_a_generated_set(tmp_path):
+    # seed 77 was never used to develop the extractor or the miner
+    data = tmp_path / "data"
+    generate(data, users=3, sessions=200, seed=77)
+    out = tmp_path / "pred.jsonl"
+    result = runner.invoke(app, ["eval", "edgewise", "--data", str(data), "--out", str(out), "--json", "--no-llm"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.output)
+    assert set(METRIC_KEYS) <= set(summary)
+    assert summary["jaccard.flattened"] > 0.6 and summary["acc.actions_exact"] > 0.5  # loose sanity bounds
+    lines = out.read_text().splitlines()
+    assert len(lines) == 3 and all(isinstance(json.loads(line), list) for line in lines)
+    assert summary["llm_calls"] == 0 and summary["peak_rss_mb"] > 0
+
+
+def test_eval_without_truth_only_writes_predictions(tmp_path):
+    data = tmp_path / "data"
+    generate(data, users=1, sessions=60, seed=78)
+    (data / "routines.jsonl").unlink()
+    out = tmp_path / "pred.jsonl"
+    result = runner.invoke(app, ["eval", "edgewise", "--data", str(data), "--out", str(out), "--no-llm"])
+    assert result.exit_code == 0 and "nothing to score" in result.output
+    assert len(out.read_text().splitlines()) == 1
+
+
+def test_eval_bad_folder_is_one_line(tmp_path):
+    result = runner.invoke(app, ["eval", "edgewise", "--data", str(tmp_path), "--out", str(tmp_path / "p"), "--no-llm"])
+    assert result.exit_code == 2 and "sessions.jsonl" in result.output

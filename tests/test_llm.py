@@ -1,0 +1,95 @@
+"""The llama.cpp runtime with the real default GGUF (SmolLM2-135M-Instruct Q4_1)."""
+
+import sys
+
+import pytest
+
+from edgerec.errors import InputError, MissingExtraError
+from edgerec.models import llm as llm_module
+from edgerec.models.llm import LocalLLM, chatml, default_model_path, load_manifest, sha256_file
+
+needs_model = pytest.mark.skipif(not llm_module.llm_available(), reason="the llm extra is not installed")
+
+
+def test_manifest_names_the_shipped_file():
+    manifest = load_manifest()
+    assert manifest["license"] == "Apache-2.0"
+    assert manifest["file"].endswith(".gguf") and len(manifest["sha256"]) == 64
+
+
+def test_chatml_template():
+    prompt = chatml([{"role": "system", "text": "s"}, {"role": "user", "text": "u"}])
+    assert prompt == "<|im_start|>system\ns<|im_end|>\n<|im_start|>user\nu<|im_end|>\n<|im_start|>assistant\n"
+
+
+def test_missing_runtime_names_the_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "llama_cpp", None)  # makes `import llama_cpp` fail
+    with pytest.raises(MissingExtraError, match=r"edgerec\[llm\]"):
+        LocalLLM()
+
+
+def test_any_gguf_path_is_checked(tmp_path):
+    with pytest.raises(InputError):
+        LocalLLM(tmp_path / "missing.gguf")
+
+
+@pytest.fixture(scope="module")
+def model():
+    if not llm_module.llm_available():
+        pytest.skip("the llm extra is not installed")
+    m = LocalLLM(max_seconds=30)
+    yield m
+    m.close()
+
+
+@needs_model
+@pytest.mark.slow
+def test_default_file_matches_manifest():
+    assert sha256_file(default_model_path()) == load_manifest()["sha256"]
+
+
+@needs_model
+@pytest.mark.slow
+def test_generation_is_bounded_and_counted(model):
+    calls, produced = model.stats.calls, model.stats.completion_tokens
+    text = model.generate([{"role": "user", "text": "Count from one to fifty."}], max_tokens=8)
+    assert text and model.stats.calls == calls + 1
+    assert 0 < model.stats.completion_tokens - produced <= 8
+
+
+@needs_model
+@pytest.mark.slow
+def test_json_schema_constrained_answer(model):
+    schema = {"type": "object", "properties": {"device": {"type": "string", "enum": ["tv", "ac", "lights"]},
+                                               "volume": {"type": "integer", "minimum": 0, "maximum": 100}},
+              "required": ["device", "volume"], "additionalProperties": False}
+    answer = model.generate_json([{"role": "user", "text": "Set the TV volume to 20. Reply in JSON."}], schema,
+                                 max_tokens=40)
+    assert set(answer) == {"device", "volume"}
+    assert answer["device"] in ("tv", "ac", "lights") and 0 <= answer["volume"] <= 100
+
+
+@needs_model
+@pytest.mark.slow
+def test_likelihood_choice(model):
+    best, scores = model.choose([{"role": "user", "text": "What is the capital of France? Answer with one word."}],
+                                ["Paris", "London", "Berlin"])
+    assert best == 0 and len(scores) == 3 and scores[0] > max(scores[1:])
+
+
+@needs_model
+@pytest.mark.slow
+def test_hybrid_extractor_and_profile_with_the_model(model):
+    from edgerec.profile.hybrid import make_extractor
+    from edgerec.profile.nl_profile import llm_profile
+
+    hybrid = make_extractor("hybrid", model)
+    calls = model.stats.calls
+    actions = hybrid([{"role": "user", "text": "TV volume 20, and give the lights a colour like a sunset."}])
+    assert actions["tv"] == {"volume": 20}  # the rules' answer is kept
+    assert model.stats.calls == calls + 1  # one likelihood choice for the open colour
+    assert actions.get("lights", {}).get("color") in (None, "warm", "cool", "neutral")
+
+    routines = [{"triggers": {"time_of_day": "night"}, "actions": {"security": {"armed": True}}}]
+    text = llm_profile(model, routines, max_tokens=40)
+    assert text.strip() and model.stats.calls == calls + 2
