@@ -71,6 +71,14 @@ def test_eval_movielens_json_and_predictions(tiny_ml, tmp_path):
     assert set(first) == {"user", "heldout", "ranked"}
     assert isinstance(first["user"], str) and isinstance(first["heldout"], str)
     assert len(first["ranked"]) == len(set(first["ranked"])) > 20  # every unrated candidate of 40 items
+    from edgerec.datasets.movielens import leave_last_out, load_movielens
+
+    data = load_movielens(tiny_ml)
+    for split, pred in zip(leave_last_out(data), preds):
+        assert pred["user"] == split.user and pred["heldout"] == data.item_ids[split.heldout]
+        trained = {data.item_ids[i] for i in split.train_items}
+        assert not trained & set(pred["ranked"])  # candidates exclude what the user rated in training
+        assert len(pred["ranked"]) == min(100, 40 - len(trained))
     # the users walk through one taste, so the ranker should find the taste
     assert figures["edgerec"]["hr@10"] > figures["popularity"]["hr@10"]
 
@@ -170,3 +178,21 @@ def test_ml100k_subset_beats_item_knn():
     assert result.n_users == 150 and len(result.predictions) == 150
     assert all(len(p["ranked"]) == 100 for p in result.predictions)
     assert result.metrics["edgerec"]["ndcg@10"] > result.metrics["item-kNN"]["ndcg@10"]
+
+
+def test_eval_movielens_reads_the_csv_layout(tiny_ml, tmp_path):
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    rows = ["userId,movieId,rating,timestamp"] + [
+        ",".join(line.split("\t")) for line in (tiny_ml / "u.data").read_text().splitlines()
+    ]
+    (folder / "ratings.csv").write_text("\n".join(rows) + "\n")
+    (folder / "movies.csv").write_text(
+        "movieId,title,genres\n" + "".join(f'{i},"Film {i}, The (1990)",Drama|Comedy\n' for i in range(1, 41))
+    )
+    out_csv, out_dat = tmp_path / "csv.jsonl", tmp_path / "dat.jsonl"
+    a = runner.invoke(app, ["eval", "movielens", "--data", str(folder), "--out", str(out_csv), "--json", "--no-text"])
+    b = runner.invoke(app, ["eval", "movielens", "--data", str(tiny_ml), "--out", str(out_dat), "--json", "--no-text"])
+    assert a.exit_code == 0 and b.exit_code == 0, a.stderr + b.stderr
+    assert json.loads(a.stdout) == json.loads(b.stdout)  # same ratings, same split, same ranking
+    assert out_csv.read_text() == out_dat.read_text()

@@ -82,3 +82,29 @@ def test_interest_centroids_are_unit_and_shares_sum_to_one(n, max_k, seed):
     assert np.allclose(np.linalg.norm(cents, axis=1), 1.0, atol=1e-5)
     assert shares.sum() == pytest.approx(1.0) and (shares > 0).all()
     assert assign.min() >= 0 and assign.max() < len(cents)
+
+
+@pytest.mark.parametrize("window", [None, 4])
+def test_sparse_and_dense_pair_counting_agree(monkeypatch, window):
+    import edgerec.rank.cooccurrence as co
+
+    rng = np.random.default_rng(7)
+    seqs = [rng.integers(0, 50, rng.integers(0, 40)) for _ in range(300)]
+    dense = pair_counts(seqs, 50, window=window, decay=0.8)
+    monkeypatch.setattr(co, "DENSE_CELLS", 0)
+    monkeypatch.setattr(co, "FLUSH_PAIRS", 500)  # force many partial reductions
+    sparse = pair_counts(seqs, 50, window=window, decay=0.8)
+    for d, s in zip(dense, sparse):
+        assert np.allclose(d, s)
+
+
+def test_ranking_imports_no_heavy_runtime():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, edgerec.rank, edgerec.rank.candidates, edgerec.eval.movielens, edgerec.bench.rank\n"
+        "print(sorted(m for m in ('torch', 'onnxruntime', 'llama_cpp', 'opacus') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

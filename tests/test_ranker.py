@@ -167,3 +167,45 @@ def test_reduced_catalog_keeps_the_ranking_of_a_clear_case(checker_board):
     assert reduced.embeddings.shape == (20, 4)
     top = Ranker(reduced, TEXT_ONLY).rank(history, [i for i in checker_board.ids if i not in ("a0", "a1")], k=5)
     assert {r.id[0] for r in top} == {"a"}
+
+
+def test_an_item_is_never_its_own_reason(checker_board):
+    history = _history(("a0", 1.0), ("a1", 1.0))
+    ranked = {r.id: r.reason for r in Ranker(checker_board).rank(history, ["a0", "a1", "a2"], k=3)}
+    assert ranked["a0"] == "a1" and ranked["a1"] == "a0" and ranked["a2"] in ("a0", "a1")
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_IDS = [f"a{i}" for i in range(10)] + [f"b{i}" for i in range(10)]
+
+
+@given(
+    st.lists(st.tuples(st.sampled_from(_IDS), st.sampled_from([-1.0, -0.5, 0.5, 1.0, 2.0])), max_size=12),
+    st.lists(st.sampled_from(_IDS + ["zz"]), min_size=1, max_size=20, unique=True),
+    st.integers(1, 25),
+)
+@settings(max_examples=60, deadline=None)
+def test_rank_invariants(events, candidates, k):
+    board = _BOARD
+    history = _history(*events)
+    ranked = Ranker(board).rank(history, candidates, k=k)
+    assert len(ranked) == min(k, len(candidates))
+    assert len({r.id for r in ranked}) == len(ranked) and {r.id for r in ranked} <= set(candidates)
+    scores = [r.score for r in ranked]
+    assert scores == sorted(scores, reverse=True)
+    liked = {item for item, s in events if s > 0}
+    assert all(r.reason is None or (r.reason in liked and r.reason != r.id) for r in ranked)
+    full = Ranker(board).rank(history, candidates, k=len(candidates))
+    assert [r.id for r in full[: len(ranked)]] == [r.id for r in ranked]
+
+
+def _make_board():
+    rng = np.random.default_rng(0)
+    emb = np.vstack([_cluster(rng, 0, 10), _cluster(rng, 1, 10)])
+    sequences = [rng.permutation(10)[:6] + 10 * rng.integers(0, 2) for _ in range(30)]
+    return Catalog.from_sequences(_IDS, sequences, embeddings=emb, window=3)
+
+
+_BOARD = _make_board()

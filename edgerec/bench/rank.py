@@ -11,6 +11,7 @@ one by one against the mean of the liked items and sorts them in Python.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import resource
 import sys
@@ -69,7 +70,7 @@ def _peak_rss_mb() -> float:
 
 def bench_rank(
     *, repeats: int = 300, naive_repeats: int = 30, history: int = 50, n_items: int = 10_000, seed: int = 0,
-    reduced_dims: int | None = 64, progress: Callable[[str], None] | None = None,
+    reduced_dims: int | None = 64, blas_threads: int | None = 1, progress: Callable[[str], None] | None = None,
 ) -> dict:
     """Measure ranking latency; returns a dict of figures (milliseconds, MB).
 
@@ -77,7 +78,28 @@ def bench_rank(
     embeddings. With ``reduced_dims`` the same user and candidates are also
     ranked over PCA-reduced embeddings (:meth:`Catalog.reduced`), reported under
     ``reduced``. ``load_avg_1m`` records how busy the machine was.
+
+    ``blas_threads`` caps BLAS threads while timing (ranking is a small kernel
+    that an app runs on one thread; on a busy 2-core machine threaded BLAS is
+    slower). It needs ``threadpoolctl``; without it the default threading is
+    used and ``blas_threads`` reports ``"default"``.
     """
+    limiter = contextlib.nullcontext()
+    threads: int | str = "default"
+    if blas_threads:
+        try:
+            from threadpoolctl import threadpool_limits
+        except ImportError:
+            pass
+        else:
+            limiter, threads = threadpool_limits(limits=blas_threads, user_api="blas"), blas_threads
+    with limiter:
+        figures = _bench(repeats, naive_repeats, history, n_items, seed, reduced_dims, progress)
+    figures["blas_threads"] = threads
+    return figures
+
+
+def _bench(repeats, naive_repeats, history, n_items, seed, reduced_dims, progress) -> dict:
     say = progress or (lambda _msg: None)
     say("building synthetic catalog")
     catalog = synthetic_catalog(n_items, seed=seed)

@@ -114,6 +114,7 @@ def rank(
     repeats: Annotated[int, typer.Option("--repeats", help="Timed rank() calls per candidate-set size.", min=10)] = 300,
     history: Annotated[int, typer.Option("--history", help="Past events of the user.", min=1)] = 50,
     reduced_dims: Annotated[int, typer.Option("--reduced-dims", help="Also time PCA-reduced embeddings of this size (0: off).", min=0)] = 64,
+    blas_threads: Annotated[int, typer.Option("--blas-threads", help="BLAS threads while timing (0: library default).", min=0)] = 1,
     json_out: JsonOption = False,
 ) -> None:
     """Ranking latency p50/p99 for 1,000 and 10,000 candidates, peak RSS, naive baseline in the same run."""
@@ -122,12 +123,12 @@ def rank(
     console = Console(stderr=True)
     with console.status("benchmarking") as status:
         figures = bench_rank(repeats=repeats, history=history, reduced_dims=reduced_dims or None,
-                             progress=lambda msg: status.update(msg))
+                             blas_threads=blas_threads or None, progress=lambda msg: status.update(msg))
     if json_out:
         print_json(figures)
         return
     typer.echo(f"catalog {figures['n_items']:,} items x {figures['dim']}-d, user history {figures['history_events']} events, "
-               f"load average {figures['load_avg_1m']:.1f}")
+               f"load average {figures['load_avg_1m']:.1f}, BLAS threads {figures['blas_threads']}")
     for label in ("1k", "10k"):
         typer.echo(f"{label:>3} candidates  edgerec p50 {figures[f'p50_ms_{label}']:.2f} ms p99 {figures[f'p99_ms_{label}']:.2f} ms   "
                    f"naive p50 {figures[f'naive_p50_ms_{label}']:.2f} ms p99 {figures[f'naive_p99_ms_{label}']:.2f} ms")

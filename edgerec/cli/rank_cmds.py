@@ -52,5 +52,5 @@ def rank(
     width = max(len(r.id) for r in results) if results else 2
     typer.echo(f"{'rank':>4}  {'id':{width}}  {'score':>7}  reason")
     for n, r in enumerate(results, 1):
-        reason = f"because of {r.reason}" if r.reason else "popular / no related history"
+        reason = f"because of {r.reason}" if r.reason else "-"
         typer.echo(f"{n:>4}  {r.id:{width}}  {r.score:7.3f}  {reason}")

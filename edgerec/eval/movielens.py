@@ -83,10 +83,9 @@ def _history(split: UserSplit, data: MovieLens) -> UserHistory:
     )
 
 
-def _top(scores: np.ndarray, candidates: np.ndarray, n: int) -> np.ndarray:
-    """Candidate rows ordered by score (ties: lower row first), best ``n``."""
+def _top(vals: np.ndarray, candidates: np.ndarray, n: int) -> np.ndarray:
+    """Candidate rows ordered by their scores ``vals`` (ties: lower row first), best ``n``."""
     n = min(n, len(candidates))
-    vals = scores[candidates] if len(scores) != len(candidates) else scores
     part = np.argpartition(-vals, n - 1)[:n] if n < len(candidates) else np.arange(len(candidates))
     part = part[np.lexsort((candidates[part], -vals[part]))]
     return candidates[part]
@@ -141,8 +140,8 @@ def evaluate_movielens(
         history = _history(split, data)
         for name, ranker in rankers.items():
             ranked[name].append(_top(ranker.score(history, candidates), candidates, n_out).tolist())
-        ranked["popularity"].append(_top(catalog.popularity, candidates, n_out).tolist())
-        ranked["item-kNN"].append(_top(knn.scores(split.train_items), candidates, n_out).tolist())
+        ranked["popularity"].append(_top(catalog.popularity[candidates], candidates, n_out).tolist())
+        ranked["item-kNN"].append(_top(knn.scores(split.train_items)[candidates], candidates, n_out).tolist())
         heldout.append(split.heldout)
         if progress is not None:
             progress("ranking users", n + 1, total)

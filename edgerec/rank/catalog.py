@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 
@@ -89,7 +90,10 @@ class Catalog:
     def rows(self, ids: Sequence[str]) -> np.ndarray:
         """Row of each id, ``-1`` for ids the catalog does not hold."""
         get = self.index.get
-        return np.array([get(i if type(i) is str else str(i), -1) for i in ids], dtype=np.int64)
+        rows = np.fromiter(map(get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
+        for n in np.flatnonzero(rows < 0):  # ids given as numbers etc.: the catalog keys are strings
+            rows[n] = get(str(ids[n]), -1)
+        return rows
 
     @classmethod
     def from_sequences(

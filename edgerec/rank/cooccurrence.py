@@ -29,6 +29,11 @@ import numpy as np
 
 __all__ = ["ItemNeighbours", "pair_counts"]
 
+#: Catalogs with at most this many item pairs are counted in a dense array (faster, bounded memory).
+DENSE_CELLS = 1 << 22
+#: Pending pairs reduced into the running sums at a time (bounds memory on large catalogs).
+FLUSH_PAIRS = 2_000_000
+
 
 def pair_counts(
     sequences: Sequence[np.ndarray], n_items: int, *, window: int | None = None, decay: float = 1.0
@@ -42,7 +47,32 @@ def pair_counts(
     >>> sorted(zip(r.tolist(), c.tolist(), v.tolist()))
     [(0, 1, 1.0), (1, 0, 1.0), (1, 2, 1.0), (2, 1, 1.0)]
     """
-    keys, vals = [], []
+    acc_keys = np.zeros(0, dtype=np.int64)
+    acc_vals = np.zeros(0)
+    keys: list[np.ndarray] = []
+    vals: list[np.ndarray] = []
+    pending = 0
+
+    dense = np.zeros(n_items * n_items) if n_items * n_items <= DENSE_CELLS else None
+
+    def flush() -> None:
+        # reduce what is pending into the running sums, so memory stays near the number of distinct pairs
+        nonlocal acc_keys, acc_vals, pending
+        if not keys:
+            return
+        if dense is not None:
+            dense[:] += np.bincount(np.concatenate(keys), weights=np.concatenate(vals), minlength=len(dense))
+            keys.clear()
+            vals.clear()
+            pending = 0
+            return
+        uniq, inverse = np.unique(np.concatenate([acc_keys, *keys]), return_inverse=True)
+        acc_vals = np.bincount(inverse, weights=np.concatenate([acc_vals, *vals]), minlength=len(uniq))
+        acc_keys = uniq
+        keys.clear()
+        vals.clear()
+        pending = 0
+
     for seq in sequences:
         seq = np.asarray(seq, dtype=np.int64)
         if window is None:
@@ -53,20 +83,23 @@ def pair_counts(
             mask = a != b
             keys.append(a[mask] * n_items + b[mask])
             vals.append(np.ones(int(mask.sum()), dtype=np.float64))
-            continue
-        for gap in range(1, min(window, len(seq) - 1) + 1):
-            a, b = seq[:-gap], seq[gap:]
-            keep = a != b
-            a, b = a[keep], b[keep]
-            w = np.full(len(a), decay ** (gap - 1), dtype=np.float64)
-            keys += [a * n_items + b, b * n_items + a]
-            vals += [w, w]
-    if not keys:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0)
-    uniq, inverse = np.unique(np.concatenate(keys), return_inverse=True)
-    summed = np.bincount(inverse, weights=np.concatenate(vals))
-    return uniq // n_items, uniq % n_items, summed
+            pending += len(keys[-1])
+        else:
+            for gap in range(1, min(window, len(seq) - 1) + 1):
+                a, b = seq[:-gap], seq[gap:]
+                keep = a != b
+                a, b = a[keep], b[keep]
+                w = np.full(len(a), decay ** (gap - 1), dtype=np.float64)
+                keys += [a * n_items + b, b * n_items + a]
+                vals += [w, w]
+                pending += 2 * len(a)
+        if pending > FLUSH_PAIRS:
+            flush()
+    flush()
+    if dense is not None:
+        acc_keys = np.flatnonzero(dense)
+        acc_vals = dense[acc_keys]
+    return acc_keys // n_items, acc_keys % n_items, acc_vals
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ signed strength. Disliked items also push down their sequential/co-occurrence
 neighbours when ``negative_neighbours > 0``. The score is a linear combination
 (weights in :class:`RankerConfig`) or, when given, a learned :class:`LogisticHead`.
 
-Each result's reason is the liked past item that contributes most to its score.
+Each result's reason is the liked past item (not the candidate itself) that
+contributes most to its score; results with a score <= 0 get no reason.
 """
 
 from __future__ import annotations
@@ -186,7 +187,8 @@ class Ranker:
                 # one pass over the item embeddings for all centroids and disliked items; probes as rows
                 # so that the max over probes is an elementwise maximum of contiguous rows
                 whole = n > len(cat) // 4
-                sims = probes @ (emb.T if whole else emb[safe].T)
+                # items-major product (BLAS's fastest layout here), then probes as contiguous rows
+                sims = np.ascontiguousarray(((emb if whole else emb[safe]) @ probes.T).T)
                 if n_cent:
                     best = sims[:n_cent].max(axis=0)
                     feats[:, 2] = best[safe] if whole else best
@@ -238,7 +240,7 @@ class Ranker:
         k = min(k, len(rows))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
         top = top[np.lexsort((top, -scores[top]))]
-        reasons = self._reasons(st, rows[top], norms)
+        reasons = self._reasons(st, rows[top], norms, scores[top])
         name = (lambda t: ids[t]) if ids is not None else (lambda t: self.catalog.ids[rows[t]])
         return [Ranked(name(t), float(scores[t]), r) for t, r in zip(top, reasons)]
 
@@ -250,8 +252,11 @@ class Ranker:
             raise InputError("rank_many needs one candidate list per user")
         return [self.rank(u, c, k=k, context=context) for u, c in zip(users, candidates)]
 
-    def _reasons(self, st: _UserState, rows: np.ndarray, norms: np.ndarray) -> list[str | None]:
-        """For each candidate row, the liked history item contributing most to it."""
+    def _reasons(self, st: _UserState, rows: np.ndarray, norms: np.ndarray, scores: np.ndarray) -> list[str | None]:
+        """For each candidate row, the liked past item (other than itself) contributing most to it.
+
+        ``None`` when no liked item supports it or its score is not positive.
+        """
         cfg, cat = self.config, self.catalog
         liked = st.liked & (st.weight > 0)
         if not liked.any() or len(rows) == 0:
@@ -265,6 +270,10 @@ class Ranker:
         if cat.embeddings is not None and cfg.text:
             sims = cat.embeddings[hrows] @ cat.embeddings[safe].T
             contrib += cfg.text * sims * (hw / hw.max())[:, None]
+        contrib[hrows[:, None] == safe[None, :]] = 0.0  # an item is never its own reason
         items = [it for it, keep in zip(st.items, liked) if keep]
         best = contrib.argmax(axis=0)
-        return [items[b] if contrib[b, c] > 0 and rows[c] >= 0 else None for c, b in enumerate(best)]
+        return [
+            items[b] if contrib[b, c] > 0 and rows[c] >= 0 and scores[c] > 0 else None
+            for c, b in enumerate(best)
+        ]
