@@ -89,7 +89,7 @@ class MiningConfig:
     min_item_frac: float = 0.02
     min_pattern_frac: float = 0.015
     trigger_share: float = 0.8
-    trigger_alpha: float = 1e-2
+    trigger_alpha: float = 3e-3
     routine_alpha: float = 1e-4
     assign_jaccard: float = 0.5
     prune_implied: bool = True
