@@ -119,3 +119,10 @@ def test_bad_line_names_the_line(tmp_path):
 
 def test_movie_text_skips_unknown_genre():
     assert movie_text(Movie("9", "X (1990)", ("unknown",))) == "X (1990)."
+
+
+def test_folder_without_ratings(tmp_path):
+    (tmp_path / "u.data").write_text("\n")
+    (tmp_path / "u.item").write_text(_u_item(2))
+    with pytest.raises(InputError, match="holds no ratings"):
+        load_movielens(tmp_path)

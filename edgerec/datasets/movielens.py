@@ -14,6 +14,8 @@ Ratings are held column-wise in numpy arrays: ``users`` and ``items`` index into
 from __future__ import annotations
 
 import csv
+from array import array
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,28 +112,30 @@ def load_movielens(path: str | Path) -> MovieLens:
             f"{folder} is not a MovieLens folder: expected u.data + u.item (ml-100k) "
             "or ratings.csv + movies.csv (ml-latest-small, ml-25m)"
         )
-    if not rows:
+    data = _build(rows, movies)
+    if len(data.users) == 0:
         raise InputError(f"{folder} holds no ratings")
-    return _build(rows, movies)
+    return data
 
 
-def _build(rows: list[tuple[str, str, float, int]], movies: dict[str, Movie]) -> MovieLens:
+def _build(rows: Iterable[tuple[str, str, float, int]], movies: dict[str, Movie]) -> MovieLens:
+    """Index users and items while streaming the rows into compact typed buffers (ml-25m fits)."""
     user_index: dict[str, int] = {}
     item_index: dict[str, int] = {}
     for mid in movies:
         item_index.setdefault(mid, len(item_index))
-    users = np.empty(len(rows), dtype=np.int32)
-    items = np.empty(len(rows), dtype=np.int32)
-    ratings = np.empty(len(rows), dtype=np.float32)
-    stamps = np.empty(len(rows), dtype=np.int64)
-    for n, (u, i, r, t) in enumerate(rows):
-        users[n] = user_index.setdefault(u, len(user_index))
-        items[n] = item_index.setdefault(i, len(item_index))
-        ratings[n] = r
-        stamps[n] = t
+    users, items = array("i"), array("i")
+    ratings, stamps = array("f"), array("q")
+    for u, i, r, t in rows:
+        users.append(user_index.setdefault(u, len(user_index)))
+        items.append(item_index.setdefault(i, len(item_index)))
+        ratings.append(r)
+        stamps.append(t)
     return MovieLens(
-        user_ids=list(user_index), item_ids=list(item_index), users=users, items=items,
-        ratings=ratings, timestamps=stamps, movies=movies,
+        user_ids=list(user_index), item_ids=list(item_index),
+        users=np.frombuffer(users, dtype=np.int32).copy(), items=np.frombuffer(items, dtype=np.int32).copy(),
+        ratings=np.frombuffer(ratings, dtype=np.float32).copy(), timestamps=np.frombuffer(stamps, dtype=np.int64).copy(),
+        movies=movies,
     )
 
 
@@ -139,18 +143,17 @@ def _bad_line(path: Path, lineno: int, line: str) -> InputError:
     return InputError(f"{path.name} line {lineno}: cannot read {line.strip()[:60]!r}")
 
 
-def _read_u_data(path: Path) -> list[tuple[str, str, float, int]]:
-    rows = []
+def _read_u_data(path: Path) -> Iterator[tuple[str, str, float, int]]:
     with open(path, encoding="latin-1") as fh:
         for lineno, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             parts = line.split("\t")
             try:
-                rows.append((parts[0].strip(), parts[1].strip(), float(parts[2]), int(parts[3])))
+                row = (parts[0].strip(), parts[1].strip(), float(parts[2]), int(parts[3]))
             except (IndexError, ValueError):
                 raise _bad_line(path, lineno, line) from None
-    return rows
+            yield row
 
 
 def _read_u_item(path: Path) -> dict[str, Movie]:
@@ -168,8 +171,7 @@ def _read_u_item(path: Path) -> dict[str, Movie]:
     return movies
 
 
-def _read_ratings_csv(path: Path) -> list[tuple[str, str, float, int]]:
-    rows = []
+def _read_ratings_csv(path: Path) -> Iterator[tuple[str, str, float, int]]:
     with open(path, encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, None)
@@ -177,10 +179,10 @@ def _read_ratings_csv(path: Path) -> list[tuple[str, str, float, int]]:
             raise InputError(f"{path.name}: expected header userId,movieId,rating,timestamp")
         for lineno, parts in enumerate(reader, 2):
             try:
-                rows.append((parts[0], parts[1], float(parts[2]), int(parts[3])))
+                row = (parts[0], parts[1], float(parts[2]), int(parts[3]))
             except (IndexError, ValueError):
                 raise _bad_line(path, lineno, ",".join(parts)) from None
-    return rows
+            yield row
 
 
 def _read_movies_csv(path: Path) -> dict[str, Movie]:
