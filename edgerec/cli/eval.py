@@ -21,6 +21,8 @@ app = typer.Typer(help="Evaluate edgerec on benchmark data; figures are measured
 
 
 class ExtractorChoice(str, Enum):
+    """The session extractors (see edgerec.profile.hybrid)."""
+
     rules = "rules"
     hybrid = "hybrid"
     llm = "llm"
