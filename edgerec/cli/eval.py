@@ -63,6 +63,8 @@ def movielens(
 
 
 class ExtractorChoice(str, Enum):
+    """The session extractors (see edgerec.profile.hybrid)."""
+
     rules = "rules"
     hybrid = "hybrid"
     llm = "llm"

@@ -70,6 +70,7 @@ def _clause_question(clause: str, device: str, field: str) -> list[dict[str, str
 
 def _hybrid(llm: Any, margin: float) -> Callable[[Sequence[Mapping[str, str]]], dict]:
     def run(messages: Sequence[Mapping[str, str]]) -> dict[str, dict[str, Any]]:
+        """Rules first; the model only on closed-set settings the rules left open."""
         result = extract(messages)
         actions = {device: dict(fields) for device, fields in result.actions.items()}
         for open_clause in result.unresolved:
@@ -89,6 +90,7 @@ def _llm_only(llm: Any, max_tokens: int) -> Callable[[Sequence[Mapping[str, str]
     schema = actions_schema()
 
     def run(messages: Sequence[Mapping[str, str]]) -> dict[str, dict[str, Any]]:
+        """One schema-constrained JSON answer for the whole dialogue; invalid values dropped."""
         dialogue = "\n".join(f"{m['role']}: {m['text']}" for m in messages)
         prompt = [
             {"role": "system", "text": _SYSTEM + " Answer with JSON of the final device settings."},
