@@ -5,7 +5,8 @@ topics, plus sequential and cosine neighbours learned from synthetic sessions)
 stands in for an app's catalog; a user has ``history`` past events, a fifth of
 them dislikes. Each timed call is a full :meth:`Ranker.rank` (user
 representation included, nothing cached between calls) for 1,000 and 10,000
-candidates, k=10. The naive baseline, timed in the same run, scores candidates
+candidates, k=10, in the default configuration (compact embeddings for a
+catalog this large) and, for comparison, with the full embeddings. The naive baseline, timed in the same run, scores candidates
 one by one against the mean of the liked items and sorts them in Python.
 """
 
@@ -24,7 +25,7 @@ from edgerec.rank.catalog import Catalog
 from edgerec.rank.history import Interaction, UserHistory
 from edgerec.rank.ranker import Ranker
 
-__all__ = ["synthetic_catalog", "naive_rank", "bench_rank"]
+__all__ = ["synthetic_catalog", "naive_rank", "compact_quality", "bench_rank"]
 
 
 def synthetic_catalog(n_items: int = 10_000, dim: int = 384, n_topics: int = 50, seed: int = 0) -> Catalog:
@@ -74,10 +75,14 @@ def bench_rank(
 ) -> dict:
     """Measure ranking latency; returns a dict of figures (milliseconds, MB).
 
-    The main keys (``p50_ms_1k`` ... ``p99_ms_10k``) use the full 384-d
-    embeddings. With ``reduced_dims`` the same user and candidates are also
-    ranked over PCA-reduced embeddings (:meth:`Catalog.reduced`), reported under
-    ``reduced``. ``load_avg_1m`` records how busy the machine was.
+    The main keys (``p50_ms_1k`` ... ``p99_ms_10k``) time the default
+    configuration an app gets: a catalog this large scores with its compact
+    PCA copy (:attr:`Catalog.scoring`, ``scoring_dim``). ``full`` times the same
+    user and candidates with the full 384-d embeddings, and
+    ``quality_vs_full`` says how much the compact copy moves the text feature,
+    the scores and the top 10 (:func:`compact_quality`). With ``reduced_dims``
+    the run is repeated over :meth:`Catalog.reduced` embeddings of that size,
+    reported under ``reduced``. ``load_avg_1m`` records how busy the machine was.
 
     ``blas_threads`` caps BLAS threads while timing (ranking is a small kernel
     that an app runs on one thread; on a busy 2-core machine threaded BLAS is
@@ -99,10 +104,64 @@ def bench_rank(
     return figures
 
 
+def _timed(ranker: Ranker, user: UserHistory, cands: list[str], repeats: int) -> tuple[float, float]:
+    """p50/p99 in ms of full ``rank`` calls (one warm-up call first)."""
+    ranker.rank(user, cands, k=10)
+    samples = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        ranker.rank(user, cands, k=10)
+        samples.append(time.perf_counter() - t)
+    return _percentiles(samples)
+
+
+def _spearman(a: np.ndarray, b: np.ndarray) -> float:
+    """Spearman rank correlation (ties broken by position; scores here are continuous).
+
+    >>> _spearman(np.array([1.0, 2.0, 3.0]), np.array([10.0, 30.0, 20.0]))
+    0.5
+    """
+    ra, rb = np.argsort(np.argsort(a)).astype(np.float64), np.argsort(np.argsort(b)).astype(np.float64)
+    return float(np.corrcoef(ra, rb)[0, 1])
+
+
+def _top_overlap(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:
+    """Share of the top ``k`` by ``a`` that is also in the top ``k`` by ``b``.
+
+    >>> _top_overlap(np.array([3.0, 2.0, 1.0, 0.0]), np.array([3.0, 0.0, 2.0, 1.0]), k=2)
+    0.5
+    """
+    return len(set(np.argsort(-a)[:k]) & set(np.argsort(-b)[:k])) / k
+
+
+def compact_quality(compact: Ranker, full: Ranker, user: UserHistory, cands: list[str]) -> dict:
+    """How far scoring with the compact embeddings moves the results, on one user and candidate set.
+
+    ``text_*`` compare the text feature alone (best cosine to an interest
+    centroid) computed on the compact vs the full embeddings; ``score_*``
+    compare the scores of that compact pass with the full ones (before
+    :meth:`Ranker.rank` re-scores its shortlist); ``rank_top10_overlap`` is the
+    share of the same ids in the two top-10 lists that ``rank`` returns.
+    """
+    out = {}
+    fc, ff = compact.features(user, cands, compact=True), full.features(user, cands)
+    sc, sf = compact.score(user, cands, compact=True), full.score(user, cands)
+    out["text_top10_overlap"] = _top_overlap(fc[:, 2], ff[:, 2])
+    out["text_spearman"] = _spearman(fc[:, 2], ff[:, 2])
+    out["text_max_abs_diff"] = float(np.abs(fc[:, 2] - ff[:, 2]).max())
+    out["score_spearman"] = _spearman(sc, sf)
+    out["score_top10_overlap"] = _top_overlap(sc, sf)
+    top_c = {r.id for r in compact.rank(user, cands, k=10)}
+    top_f = {r.id for r in full.rank(user, cands, k=10)}
+    out["rank_top10_overlap"] = len(top_c & top_f) / 10
+    return {k: round(v, 4) for k, v in out.items()}
+
+
 def _bench(repeats, naive_repeats, history, n_items, seed, reduced_dims, progress) -> dict:
     say = progress or (lambda _msg: None)
     say("building synthetic catalog")
-    catalog = synthetic_catalog(n_items, seed=seed)
+    catalog = synthetic_catalog(n_items, seed=seed)  # the default configuration an app gets
+    full = catalog.but(compact_above=None)  # full-size embeddings, for comparison
     small = catalog.reduced(reduced_dims) if reduced_dims else None
     rng = np.random.default_rng(seed + 1)
     past = rng.choice(n_items, size=history, replace=False)
@@ -113,6 +172,7 @@ def _bench(repeats, naive_repeats, history, n_items, seed, reduced_dims, progres
     ranker = Ranker(catalog)
     rest = np.setdiff1d(np.arange(n_items), past)
     figures: dict = {"n_items": n_items, "history_events": history, "dim": int(catalog.embeddings.shape[1]),
+                     "scoring_dim": int(catalog.scoring.shape[1]), "compact_above": catalog.compact_above,
                      "repeats": repeats, "naive_repeats": naive_repeats}
     liked = catalog.embeddings[past[[n % 5 != 4 for n in range(history)]]]
     user_vector = liked.mean(axis=0)
@@ -120,24 +180,16 @@ def _bench(repeats, naive_repeats, history, n_items, seed, reduced_dims, progres
         size = min(size, len(rest))
         cands = [catalog.ids[i] for i in rng.choice(rest, size=size, replace=False)]
         say(f"ranking {size:,} candidates")
-        ranker.rank(user, cands, k=10)  # warm-up
-        samples = []
-        for _ in range(repeats):
-            t = time.perf_counter()
-            ranker.rank(user, cands, k=10)
-            samples.append(time.perf_counter() - t)
-        figures[f"p50_ms_{label}"], figures[f"p99_ms_{label}"] = _percentiles(samples)
+        figures[f"p50_ms_{label}"], figures[f"p99_ms_{label}"] = _timed(ranker, user, cands, repeats)
+        say(f"ranking {size:,} candidates, full {figures['dim']}-d embeddings")
+        block = figures.setdefault("full", {"dims": figures["dim"]})
+        block[f"p50_ms_{label}"], block[f"p99_ms_{label}"] = (round(x, 3) for x in _timed(Ranker(full), user, cands, repeats))
         if small is not None:
             say(f"ranking {size:,} candidates, {reduced_dims}-d")
-            fast = Ranker(small)
-            fast.rank(user, cands, k=10)
-            samples = []
-            for _ in range(repeats):
-                t = time.perf_counter()
-                fast.rank(user, cands, k=10)
-                samples.append(time.perf_counter() - t)
-            reduced = figures.setdefault("reduced", {"dims": reduced_dims})
-            reduced[f"p50_ms_{label}"], reduced[f"p99_ms_{label}"] = (round(x, 3) for x in _percentiles(samples))
+            block = figures.setdefault("reduced", {"dims": reduced_dims})
+            block[f"p50_ms_{label}"], block[f"p99_ms_{label}"] = (round(x, 3) for x in _timed(Ranker(small), user, cands, repeats))
+        if label == "10k":
+            figures["quality_vs_full"] = compact_quality(ranker, Ranker(full), user, cands)
         say(f"naive baseline, {size:,} candidates")
         rows = catalog.rows(cands)
         samples = []

@@ -22,6 +22,11 @@ neighbours when ``negative_neighbours > 0``. The score is a linear combination
 
 Each result's reason is the liked past item (not the candidate itself) that
 contributes most to its score; results with a score <= 0 get no reason.
+
+The text and aversion features use :attr:`Catalog.scoring`: for large catalogs
+a compact PCA copy of the embeddings (see :mod:`edgerec.rank.catalog`), since
+that pass over every candidate's vector is bound by memory traffic. Reasons,
+computed for the top ``k`` only, use the full embeddings.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from datetime import datetime
 import numpy as np
 
 from edgerec.errors import InputError, UnknownUserError
-from edgerec.rank.catalog import Catalog
+from edgerec.rank.catalog import Catalog, project
 from edgerec.rank.history import Ranked, UserHistory
 from edgerec.rank.interests import context_weights, interest_centroids, recency_weights, time_context
 
@@ -48,6 +53,8 @@ class RankerConfig:
 
     Set a weight to 0 to switch a part off; ``max_interests=1`` gives a single
     mean interest; ``half_life_events=None`` switches recency weighting off.
+    ``rescore_top``: when the catalog scores with compact embeddings, :meth:`Ranker.rank`
+    re-scores this many of the best candidates with the full embeddings.
     """
 
     half_life_events: float | None = 3.0
@@ -56,6 +63,7 @@ class RankerConfig:
     min_similarity: float = 0.5
     context_boost: float = 1.0
     negative_neighbours: float = 0.0
+    rescore_top: int = 200
     sequential: float = 1.0
     cooccurrence: float = 0.3
     text: float = 0.3
@@ -151,20 +159,29 @@ class Ranker:
         return _UserState(rows, w, signed, liked, items, centroids, shares)
 
     # -- features ----------------------------------------------------------------------------
-    def features(self, history: UserHistory, candidates: Sequence[str] | np.ndarray, *, context=None) -> np.ndarray:
+    def features(
+        self, history: UserHistory, candidates: Sequence[str] | np.ndarray, *, context=None, compact: bool = False
+    ) -> np.ndarray:
         """Feature matrix ``(len(candidates), 5)`` in :data:`FEATURES` order.
 
-        ``candidates`` are item ids, or catalog rows as an integer array.
+        ``candidates`` are item ids, or catalog rows as an integer array. With
+        ``compact`` the text and aversion features use the catalog's compact
+        embeddings when it has them (what :meth:`rank` does before re-scoring).
         """
         rows = self._candidate_rows(candidates)
-        return self._features(self._state(history, context), rows)[0]
+        return self._features(self._state(history, context), rows, compact=compact)[0]
 
     def _candidate_rows(self, candidates) -> np.ndarray:
         if isinstance(candidates, np.ndarray) and candidates.dtype.kind in "iu":
             return candidates.astype(np.int64, copy=False)
         return self.catalog.rows(list(candidates))
 
-    def _features(self, st: _UserState, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _features(self, st: _UserState, rows: np.ndarray, *, compact: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """Features of ``rows`` and the catalog-wide normalisers of the two neighbour features.
+
+        With ``compact`` (and a catalog that has a compact copy) the text and
+        aversion features use the compact embeddings; otherwise the full ones.
+        """
         cat = self.catalog
         n = len(rows)
         known = rows >= 0
@@ -178,38 +195,54 @@ class Ranker:
             top = full.max() if len(full) else 0.0
             norms[col] = top if top > 0 else 1.0  # over the whole catalog: scores do not depend on the candidate set
             feats[:, col] = full[safe] / norms[col]
-        emb = cat.embeddings
-        if emb is not None and len(st.rows):
-            disliked = ~st.liked & (st.weight > 0)
-            n_cent = 0 if st.centroids is None else len(st.centroids)
-            probes = np.vstack([st.centroids if n_cent else np.zeros((0, emb.shape[1]), np.float32), emb[st.rows[disliked]]])
-            if len(probes):
-                # one pass over the item embeddings for all centroids and disliked items; probes as rows
-                # so that the max over probes is an elementwise maximum of contiguous rows
-                whole = n > len(cat) // 4
-                # items-major product (BLAS's fastest layout here), then probes as contiguous rows
-                sims = np.ascontiguousarray(((emb if whole else emb[safe]) @ probes.T).T)
-                if n_cent:
-                    best = sims[:n_cent].max(axis=0)
-                    feats[:, 2] = best[safe] if whole else best
-                if disliked.any():
-                    nw = (st.weight[disliked] / st.weight[disliked].max()).astype(np.float32)
-                    worst = (sims[n_cent:] * nw[:, None]).max(axis=0).clip(min=0)
-                    feats[:, 4] = worst[safe] if whole else worst
+        self._text_features(st, safe, feats, compact=compact and cat.compact is not None)
         if self._pop is not None:
             feats[:, 3] = self._pop[safe]
         feats[~known] = 0.0
         return feats, norms
+
+    def _text_features(self, st: _UserState, safe: np.ndarray, feats: np.ndarray, *, compact: bool) -> None:
+        """Fill the text and aversion columns of ``feats`` for catalog rows ``safe``."""
+        cat = self.catalog
+        if cat.embeddings is None or len(st.rows) == 0:
+            return
+        emb = cat.compact if compact else cat.embeddings
+        disliked = ~st.liked & (st.weight > 0)
+        n_cent = 0 if st.centroids is None else len(st.centroids)
+        centroids = st.centroids if n_cent else np.zeros((0, cat.embeddings.shape[1]), np.float32)
+        if compact and n_cent:
+            centroids = project(centroids, cat.compact_basis)  # the interests, in the compact space
+        probes = np.vstack([centroids, emb[st.rows[disliked]]])
+        if not len(probes):
+            return
+        n = len(safe)
+        # one pass over the item embeddings for all centroids and disliked items; probes as rows
+        # so that the max over probes is an elementwise maximum of contiguous rows
+        whole = n > len(cat) // 4
+        # items-major product (BLAS's fastest layout here), then probes as contiguous rows
+        sims = np.ascontiguousarray(((emb if whole else emb[safe]) @ probes.T).T)
+        if n_cent:
+            best = sims[:n_cent].max(axis=0)
+            feats[:, 2] = best[safe] if whole else best
+        if disliked.any():
+            nw = (st.weight[disliked] / st.weight[disliked].max()).astype(np.float32)
+            worst = (sims[n_cent:] * nw[:, None]).max(axis=0).clip(min=0)
+            feats[:, 4] = worst[safe] if whole else worst
 
     def _scores(self, feats: np.ndarray) -> np.ndarray:
         if self.head is not None:
             return self.head.decision(feats)
         return feats @ self.config.weights()
 
-    def score(self, user: str | UserHistory, candidates: Sequence[str] | np.ndarray, *, context=None) -> np.ndarray:
-        """Score of every candidate (higher is better), in the given order."""
+    def score(
+        self, user: str | UserHistory, candidates: Sequence[str] | np.ndarray, *, context=None, compact: bool = False
+    ) -> np.ndarray:
+        """Score of every candidate (higher is better), in the given order.
+
+        The full embeddings are used unless ``compact`` (see :meth:`features`).
+        """
         st = self._state(self._history(user), context)
-        return self._scores(self._features(st, self._candidate_rows(candidates))[0])
+        return self._scores(self._features(st, self._candidate_rows(candidates), compact=compact)[0])
 
     # -- ranking -----------------------------------------------------------------------------
     def rank(
@@ -235,8 +268,16 @@ class Ranker:
         if len(rows) == 0:
             return []
         st = self._state(self._history(user), context)
-        feats, norms = self._features(st, rows)
+        shortlist = self.config.rescore_top
+        compact = self.catalog.compact is not None and len(rows) > max(shortlist, k)
+        feats, norms = self._features(st, rows, compact=compact)
         scores = self._scores(feats)
+        if compact:  # the best few by the compact scores are re-scored with the full embeddings
+            best = np.argpartition(-scores, shortlist - 1)[:shortlist]
+            exact = feats[best]
+            self._text_features(st, np.where(rows[best] >= 0, rows[best], 0), exact, compact=False)
+            exact[rows[best] < 0] = 0.0
+            scores[best] = self._scores(exact)
         k = min(k, len(rows))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
         top = top[np.lexsort((top, -scores[top]))]
@@ -267,7 +308,7 @@ class Ranker:
         for w_feat, nb, norm in ((cfg.sequential, cat.sequential, norms[0]), (cfg.cooccurrence, cat.cooccurrence, norms[1])):
             if nb is not None and w_feat:
                 contrib += w_feat * nb.contributions(hrows, hw, safe) / norm
-        if cat.embeddings is not None and cfg.text:
+        if cat.embeddings is not None and cfg.text:  # the full vectors: only the top k are explained
             sims = cat.embeddings[hrows] @ cat.embeddings[safe].T
             contrib += cfg.text * sims * (hw / hw.max())[:, None]
         contrib[hrows[:, None] == safe[None, :]] = 0.0  # an item is never its own reason
