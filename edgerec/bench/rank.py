@@ -145,7 +145,7 @@ def compact_quality(compact: Ranker, full: Ranker, user: UserHistory, cands: lis
     """
     out = {}
     fc, ff = compact.features(user, cands, compact=True), full.features(user, cands)
-    sc, sf = compact.score(user, cands, compact=True), full.score(user, cands)
+    sc, sf = compact.score(user, cands, compact=True), full.score(user, cands, compact=False)
     out["text_top10_overlap"] = _top_overlap(fc[:, 2], ff[:, 2])
     out["text_spearman"] = _spearman(fc[:, 2], ff[:, 2])
     out["text_max_abs_diff"] = float(np.abs(fc[:, 2] - ff[:, 2]).max())

@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
@@ -163,6 +164,11 @@ class Catalog:
 
     def rows(self, ids: Sequence[str]) -> np.ndarray:
         """Row of each id, ``-1`` for ids the catalog does not hold."""
+        if len(ids) > 1:
+            try:  # one C-level look-up for the whole list when every id is a known string
+                return np.array(itemgetter(*ids)(self.index), dtype=np.int64)
+            except (KeyError, TypeError):
+                pass
         get = self.index.get
         rows = np.fromiter(map(get, ids, repeat(-1)), dtype=np.int64, count=len(ids))
         for n in np.flatnonzero(rows < 0):  # ids given as numbers etc.: the catalog keys are strings

@@ -53,8 +53,10 @@ class RankerConfig:
 
     Set a weight to 0 to switch a part off; ``max_interests=1`` gives a single
     mean interest; ``half_life_events=None`` switches recency weighting off.
-    ``rescore_top``: when the catalog scores with compact embeddings, :meth:`Ranker.rank`
-    re-scores this many of the best candidates with the full embeddings.
+    ``rescore_top``: when the catalog has compact embeddings and there are more
+    candidates than this, :meth:`Ranker.rank` scores them all with the compact
+    embeddings and re-scores this many of the best with the full ones (0: no
+    re-scoring).
     """
 
     half_life_events: float | None = 3.0
@@ -235,14 +237,36 @@ class Ranker:
         return feats @ self.config.weights()
 
     def score(
-        self, user: str | UserHistory, candidates: Sequence[str] | np.ndarray, *, context=None, compact: bool = False
+        self, user: str | UserHistory, candidates: Sequence[str] | np.ndarray, *, context=None, compact: bool | None = None
     ) -> np.ndarray:
         """Score of every candidate (higher is better), in the given order.
 
-        The full embeddings are used unless ``compact`` (see :meth:`features`).
+        By default (``compact=None``) the scores are those :meth:`rank` uses: on a
+        catalog with compact embeddings, every candidate is scored with them and
+        the best ``config.rescore_top`` are re-scored with the full embeddings.
+        ``compact=True`` skips that re-scoring; ``compact=False`` uses the full
+        embeddings for every candidate.
         """
         st = self._state(self._history(user), context)
-        return self._scores(self._features(st, self._candidate_rows(candidates), compact=compact)[0])
+        return self._scored(st, self._candidate_rows(candidates), compact)[0]
+
+    def _scored(self, st: _UserState, rows: np.ndarray, compact: bool | None) -> tuple[np.ndarray, np.ndarray]:
+        """Scores of ``rows`` and the neighbour-feature normalisers (see :meth:`score` for ``compact``)."""
+        shortlist = self.config.rescore_top
+        if compact is None:
+            compact = self.catalog.compact is not None and len(rows) > shortlist
+            rescore = compact and shortlist > 0
+        else:
+            rescore = False
+        feats, norms = self._features(st, rows, compact=compact)
+        scores = self._scores(feats)
+        if rescore:  # the best few by the compact scores are re-scored with the full embeddings
+            best = np.argpartition(-scores, shortlist - 1)[:shortlist]
+            exact = feats[best]
+            self._text_features(st, np.where(rows[best] >= 0, rows[best], 0), exact, compact=False)
+            exact[rows[best] < 0] = 0.0
+            scores[best] = self._scores(exact)
+        return scores, norms
 
     # -- ranking -----------------------------------------------------------------------------
     def rank(
@@ -268,16 +292,7 @@ class Ranker:
         if len(rows) == 0:
             return []
         st = self._state(self._history(user), context)
-        shortlist = self.config.rescore_top
-        compact = self.catalog.compact is not None and len(rows) > max(shortlist, k)
-        feats, norms = self._features(st, rows, compact=compact)
-        scores = self._scores(feats)
-        if compact:  # the best few by the compact scores are re-scored with the full embeddings
-            best = np.argpartition(-scores, shortlist - 1)[:shortlist]
-            exact = feats[best]
-            self._text_features(st, np.where(rows[best] >= 0, rows[best], 0), exact, compact=False)
-            exact[rows[best] < 0] = 0.0
-            scores[best] = self._scores(exact)
+        scores, norms = self._scored(st, rows, None)
         k = min(k, len(rows))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
         top = top[np.lexsort((top, -scores[top]))]
