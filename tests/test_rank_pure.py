@@ -108,3 +108,17 @@ def test_ranking_imports_no_heavy_runtime():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@given(
+    sequences,
+    st.lists(st.integers(0, 7), min_size=0, max_size=5),
+    st.lists(st.integers(0, 7), min_size=0, max_size=6),
+)
+@settings(max_examples=60, deadline=None)
+def test_contributions_match_a_loop_over_similarities(seqs, rows, targets):
+    nb = ItemNeighbours.from_sequences([np.array(s, dtype=np.int64) for s in seqs], 8, window=2, top_n=3)
+    weights = np.linspace(1.0, 2.0, len(rows))
+    got = nb.contributions(np.array(rows, dtype=np.int64), weights, np.array(targets, dtype=np.int64))
+    want = np.array([[weights[j] * nb.similarity(r, t) for t in targets] for j, r in enumerate(rows)]).reshape(len(rows), len(targets))
+    assert got.shape == (len(rows), len(targets)) and np.allclose(got, want)

@@ -166,7 +166,7 @@ class Catalog:
         """Row of each id, ``-1`` for ids the catalog does not hold."""
         if len(ids) > 1:
             try:  # one C-level look-up for the whole list when every id is a known string
-                return np.array(itemgetter(*ids)(self.index), dtype=np.int64)
+                return np.fromiter(itemgetter(*ids)(self.index), dtype=np.int64, count=len(ids))
             except (KeyError, TypeError):
                 pass
         get = self.index.get

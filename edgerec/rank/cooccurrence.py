@@ -171,12 +171,24 @@ class ItemNeighbours:
         return np.bincount(idx, weights=vals * np.asarray(weights, dtype=np.float64)[owner], minlength=self.n_items)
 
     def contributions(self, rows: np.ndarray, weights: np.ndarray, targets: np.ndarray) -> np.ndarray:
-        """Matrix ``(len(rows), len(targets))`` of ``weights[j] * sim(rows[j], targets[t])``."""
+        """Matrix ``(len(rows), len(targets))`` of ``weights[j] * sim(rows[j], targets[t])``.
+
+        >>> nb = ItemNeighbours.from_sequences([[0, 1], [1, 2]], n_items=3, window=1)
+        >>> nb.contributions(np.array([1, 0]), np.array([2.0, 1.0]), np.array([2, 0, 2])).round(3).tolist()
+        [[1.414, 1.414, 1.414], [0.0, 0.0, 0.0]]
+        """
         rows = np.asarray(rows, dtype=np.int64)
+        targets = np.asarray(targets, dtype=np.int64)
         owner, idx, vals = self._gather(rows)
-        out = np.zeros((len(rows), len(targets)), dtype=np.float64)
-        position = {int(t): n for n, t in enumerate(targets)}
-        mask = np.isin(idx, targets)
-        for o, i, v in zip(owner[mask], idx[mask], vals[mask]):
-            out[o, position[int(i)]] += v * weights[o]
-        return out
+        uniq, column = np.unique(targets, return_inverse=True)
+        if len(uniq) == 0 or len(idx) == 0:
+            return np.zeros((len(rows), len(targets)), dtype=np.float64)
+        at = np.minimum(np.searchsorted(uniq, idx), len(uniq) - 1)
+        hit = uniq[at] == idx
+        owner, at = owner[hit], at[hit]
+        summed = np.bincount(
+            owner * len(uniq) + at,
+            weights=vals[hit] * np.asarray(weights, dtype=np.float64)[owner],
+            minlength=len(rows) * len(uniq),
+        ).reshape(len(rows), len(uniq))
+        return summed[:, column.reshape(-1)]

@@ -188,7 +188,9 @@ class Ranker:
         n = len(rows)
         known = rows >= 0
         safe = np.where(known, rows, 0)
-        feats = np.zeros((n, len(FEATURES)), dtype=np.float64)
+        # built feature-major (each feature a contiguous row), returned as its (n, 5) transpose
+        by_feature = np.zeros((len(FEATURES), n), dtype=np.float64)
+        feats = by_feature.T
         norms = np.ones(2)
         for col, nb in ((0, cat.sequential), (1, cat.cooccurrence)):
             if nb is None or len(st.rows) == 0:
@@ -196,11 +198,12 @@ class Ranker:
             full = nb.scores(st.rows, st.signed)
             top = full.max() if len(full) else 0.0
             norms[col] = top if top > 0 else 1.0  # over the whole catalog: scores do not depend on the candidate set
-            feats[:, col] = full[safe] / norms[col]
+            np.divide(full[safe], norms[col], out=by_feature[col])
         self._text_features(st, safe, feats, compact=compact and cat.compact is not None)
         if self._pop is not None:
-            feats[:, 3] = self._pop[safe]
-        feats[~known] = 0.0
+            by_feature[3] = self._pop[safe]
+        if not known.all():
+            feats[~known] = 0.0
         return feats, norms
 
     def _text_features(self, st: _UserState, safe: np.ndarray, feats: np.ndarray, *, compact: bool) -> None:
