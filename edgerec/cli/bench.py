@@ -113,7 +113,7 @@ def embed(
 def rank(
     repeats: Annotated[int, typer.Option("--repeats", help="Timed rank() calls per candidate-set size.", min=10)] = 300,
     history: Annotated[int, typer.Option("--history", help="Past events of the user.", min=1)] = 50,
-    reduced_dims: Annotated[int, typer.Option("--reduced-dims", help="Also time PCA-reduced embeddings of this size (0: off).", min=0)] = 64,
+    reduced_dims: Annotated[int, typer.Option("--reduced-dims", help="Also time a compact copy of this many dimensions (0: off).", min=0)] = 64,
     blas_threads: Annotated[int, typer.Option("--blas-threads", help="BLAS threads while timing (0: library default).", min=0)] = 1,
     json_out: JsonOption = False,
 ) -> None:
@@ -127,12 +127,20 @@ def rank(
     if json_out:
         print_json(figures)
         return
-    typer.echo(f"catalog {figures['n_items']:,} items x {figures['dim']}-d, user history {figures['history_events']} events, "
+    typer.echo(f"catalog {figures['n_items']:,} items x {figures['dim']}-d (scored on {figures['scoring_dim']}-d), "
+               f"user history {figures['history_events']} events, "
                f"load average {figures['load_avg_1m']:.1f}, BLAS threads {figures['blas_threads']}")
     for label in ("1k", "10k"):
         typer.echo(f"{label:>3} candidates  edgerec p50 {figures[f'p50_ms_{label}']:.2f} ms p99 {figures[f'p99_ms_{label}']:.2f} ms   "
                    f"naive p50 {figures[f'naive_p50_ms_{label}']:.2f} ms p99 {figures[f'naive_p99_ms_{label}']:.2f} ms")
-        if "reduced" in figures:
-            red = figures["reduced"]
-            typer.echo(f"{'':>3}             {red['dims']}-d  p50 {red[f'p50_ms_{label}']:.2f} ms p99 {red[f'p99_ms_{label}']:.2f} ms")
+        for key, name in (("full", "full"), ("reduced", "compact")):
+            if key in figures:
+                block = figures[key]
+                typer.echo(f"{'':>16}{name} {block['dims']}-d  p50 {block[f'p50_ms_{label}']:.2f} ms "
+                           f"p99 {block[f'p99_ms_{label}']:.2f} ms")
+    rows_in = figures["rows_input"]
+    typer.echo(f"10k candidates as catalog rows  p50 {rows_in['p50_ms_10k']:.2f} ms p99 {rows_in['p99_ms_10k']:.2f} ms")
+    quality = figures["quality_vs_full"]
+    typer.echo(f"compact vs full: top-10 overlap {quality['rank_top10_overlap']:.2f}, "
+               f"text Spearman {quality['text_spearman']:.3f}, score Spearman {quality['score_spearman']:.3f}")
     typer.echo(f"peak RSS {figures['peak_rss_mb']:.0f} MB   (target: p99 <= 5 ms for 10,000 candidates)")
