@@ -290,7 +290,7 @@ class Ranker:
             rows = candidates.astype(np.int64, copy=False)
             ids = None
         else:
-            ids = list(candidates)
+            ids = candidates if isinstance(candidates, list) else list(candidates)  # read only: no copy
             rows = self.catalog.rows(ids)
         if len(rows) == 0:
             return []
