@@ -115,3 +115,49 @@ def test_rows_look_up_mixed_and_missing_ids():
     assert catalog.rows(["b", "a"]).tolist() == [1, 0]
     assert catalog.rows(["b", "zz", 7]).tolist() == [1, -1, 2]
     assert catalog.rows(["a"]).tolist() == [0] and catalog.rows([]).tolist() == []
+
+
+def _exact_top(ranker: Ranker, user, cands, k):
+    scores = ranker.score(user, cands, compact=False)
+    order = np.lexsort((np.arange(len(cands)), -scores))[:k]
+    return [cands[i] for i in order], scores[order]
+
+
+@pytest.mark.parametrize("scale", [1.0, 3.0])
+@pytest.mark.parametrize("config", [RankerConfig(rescore_top=20), TEXT_ONLY.but(rescore_top=20), RankerConfig(rescore_top=20, aversion=-0.5)])
+def test_pruned_rank_is_the_exact_top_k(config, scale):
+    """rank() skips the text pass for candidates whose score bound cannot reach the top k: same result as exact.
+
+    Full vectors only, so that the fallback (when the bound prunes too little) is exact as well.
+    """
+    catalog = _topic_catalog(compact_above=None)
+    catalog = catalog.but(embeddings=catalog.embeddings * scale)  # the bound must hold for non-unit vectors too
+    user = _user(catalog)
+    ranker = Ranker(catalog, config)
+    for k in (1, 10, 20):
+        ranked = ranker.rank(user, catalog.ids, k=k)
+        ids, scores = _exact_top(ranker, user, catalog.ids, k)
+        assert [r.id for r in ranked] == ids
+        assert np.allclose([r.score for r in ranked], scores)
+
+
+def test_pruned_rank_with_a_learned_head_is_exact():
+    from edgerec.rank.head import LogisticHead
+
+    catalog = _topic_catalog(compact_above=100, compact_dims=12)
+    user = _user(catalog)
+    head = LogisticHead(np.array([0.8, 0.2, 1.5, 0.1, -0.7]), bias=-0.3)
+    ranker = Ranker(catalog, RankerConfig(rescore_top=20), head=head)
+    ranked = ranker.rank(user, catalog.ids, k=10)
+    assert [r.id for r in ranked] == _exact_top(ranker, user, catalog.ids, 10)[0]
+
+
+def test_pruning_leaves_most_candidates_unscored_when_neighbours_decide():
+    catalog = _topic_catalog(compact_above=100, compact_dims=12)
+    user = _user(catalog)
+    ranker = Ranker(catalog, RankerConfig(rescore_top=20))
+    st = ranker._state(user, None)
+    scores, _ = ranker._pruned(st, catalog.rows(catalog.ids), 10)
+    assert np.isinf(scores).sum() > len(catalog) // 2
+    assert ranker._pruned(st, catalog.rows(catalog.ids[:60]), 10) is None  # too few candidates: not tried
+    assert ranker._pruned(st, catalog.rows(catalog.ids), 25) is None  # k above rescore_top: not tried

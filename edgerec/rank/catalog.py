@@ -124,6 +124,8 @@ class Catalog:
             self.embeddings = np.ascontiguousarray(self.embeddings, dtype=np.float32)
             if self.embeddings.shape[0] != n:
                 raise InputError(f"catalog has {n} ids but {self.embeddings.shape[0]} embeddings")
+        #: largest embedding norm (1 for unit embeddings): bounds every cosine-like score term
+        self.max_norm = 0.0 if self.embeddings is None or n == 0 else float(np.sqrt((self.embeddings**2).sum(axis=1).max()))
         #: PCA-reduced, re-normalised embeddings the ranker scores with, or None (it uses the full ones)
         self.compact: np.ndarray | None = None
         #: the projection ``(dim, compact_dims)`` that made :attr:`compact`, or None

@@ -178,11 +178,14 @@ class Ranker:
             return candidates.astype(np.int64, copy=False)
         return self.catalog.rows(list(candidates))
 
-    def _features(self, st: _UserState, rows: np.ndarray, *, compact: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def _features(
+        self, st: _UserState, rows: np.ndarray, *, compact: bool = False, text: bool = True
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Features of ``rows`` and the catalog-wide normalisers of the two neighbour features.
 
         With ``compact`` (and a catalog that has a compact copy) the text and
         aversion features use the compact embeddings; otherwise the full ones.
+        ``text=False`` leaves those two columns at 0.
         """
         cat = self.catalog
         n = len(rows)
@@ -199,7 +202,8 @@ class Ranker:
             top = full.max() if len(full) else 0.0
             norms[col] = top if top > 0 else 1.0  # over the whole catalog: scores do not depend on the candidate set
             np.divide(full[safe], norms[col], out=by_feature[col])
-        self._text_features(st, safe, feats, compact=compact and cat.compact is not None)
+        if text:
+            self._text_features(st, safe, feats, compact=compact and cat.compact is not None)
         if self._pop is not None:
             by_feature[3] = self._pop[safe]
         if not known.all():
@@ -253,6 +257,60 @@ class Ranker:
         st = self._state(self._history(user), context)
         return self._scored(st, self._candidate_rows(candidates), compact)[0]
 
+    def _linear_weights(self) -> np.ndarray | None:
+        """Feature weights of the scorer (config or learned head), None if it is not linear."""
+        if self.head is None:
+            return self.config.weights()
+        weights = getattr(self.head, "weights", None)
+        return None if weights is None else np.asarray(weights, dtype=np.float64)
+
+    def _pruned(self, st: _UserState, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """Exact full-vector scores for every candidate that can reach the top ``k``; ``-inf`` for the rest.
+
+        The neighbour and popularity features are cheap for every candidate.
+        The text and aversion terms are bounded (cosines of vectors of norm at
+        most ``catalog.max_norm``), so each candidate's score lies within a known
+        margin of its score without them. The best ``rescore_top`` by that
+        partial score are scored exactly; their ``k``-th best score is a
+        threshold that no candidate whose upper bound is below it can reach.
+        The remaining candidates are scored exactly with the full vectors.
+        Returns None (use :meth:`_scored`) when this cannot pay: a non-linear
+        head, few candidates, or too many candidates left after the bound.
+        """
+        cat, shortlist = self.catalog, self.config.rescore_top
+        weights = self._linear_weights()
+        n = len(rows)
+        if weights is None or cat.embeddings is None or not 0 < k <= shortlist or n <= 4 * shortlist or not len(st.rows):
+            return None
+        feats, norms = self._features(st, rows, text=False)
+        partial = self._scores(feats)
+        reach = cat.max_norm
+        has_centroids = st.centroids is not None and len(st.centroids) > 0
+        has_disliked = bool((~st.liked & (st.weight > 0)).any())
+        margin = (abs(weights[2]) * reach if has_centroids else 0.0) + (max(weights[4], 0.0) * reach * reach if has_disliked else 0.0)
+        margin += 1e-6 * (1.0 + margin)  # float32 rounding of the cosines
+        known = rows >= 0
+        safe = np.where(known, rows, 0)
+        scores = np.full(n, -np.inf)
+
+        def exact(idx: np.ndarray) -> None:
+            part = feats[idx]
+            self._text_features(st, safe[idx], part, compact=False)
+            part[~known[idx]] = 0.0
+            scores[idx] = self._scores(part)
+
+        seed = np.argpartition(-partial, shortlist - 1)[:shortlist]
+        exact(seed)
+        threshold = np.partition(scores[seed], shortlist - k)[shortlist - k]  # k-th best exact score
+        left = partial + margin >= threshold
+        left[seed] = False
+        rest = np.flatnonzero(left)
+        if len(rest) > n // 4:
+            return None
+        if len(rest):
+            exact(rest)
+        return scores, norms
+
     def _scored(self, st: _UserState, rows: np.ndarray, compact: bool | None) -> tuple[np.ndarray, np.ndarray]:
         """Scores of ``rows`` and the neighbour-feature normalisers (see :meth:`score` for ``compact``)."""
         shortlist = self.config.rescore_top
@@ -295,7 +353,7 @@ class Ranker:
         if len(rows) == 0:
             return []
         st = self._state(self._history(user), context)
-        scores, norms = self._scored(st, rows, None)
+        scores, norms = self._pruned(st, rows, k) or self._scored(st, rows, None)
         k = min(k, len(rows))
         top = np.argpartition(-scores, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
         top = top[np.lexsort((top, -scores[top]))]
