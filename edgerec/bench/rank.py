@@ -87,7 +87,11 @@ def bench_rank(
     the run is repeated with a compact copy of that many dimensions instead,
     reported under ``reduced``. ``rows_input`` times the default configuration
     with the candidates given as catalog rows (looked up once, before timing)
-    instead of id strings. ``load_avg_1m`` records how busy the machine was.
+    instead of id strings. ``pruned_share_10k`` is the share of candidates
+    whose text pass the score bound skipped for this user; ``text_only`` times
+    the same catalog without its neighbour data, where the bound prunes little
+    and the compact pass does the work. ``load_avg_1m`` records how busy the
+    machine was.
     ``compact_above`` is the catalog's threshold (the library default unless a
     test changes it).
 
@@ -199,6 +203,14 @@ def _bench(repeats, naive_repeats, history, n_items, seed, reduced_dims, progres
             figures["quality_vs_full"] = compact_quality(ranker, Ranker(full), user, cands)
             if small is not None:
                 figures["reduced"]["quality_vs_full"] = compact_quality(Ranker(small), Ranker(full), user, cands)
+            st = ranker._state(user, None)  # how much the bound pruned for this user (not timed)
+            pruned = ranker._pruned(st, catalog.rows(cands), 10)
+            figures["pruned_share_10k"] = 0.0 if pruned is None else float(np.isinf(pruned[0]).mean())
+            say(f"ranking {size:,} candidates, catalog without neighbours")
+            text_only = catalog.but(sequential=None, cooccurrence=None)
+            figures["text_only"] = dict(zip(
+                ("p50_ms_10k", "p99_ms_10k"), (round(x, 3) for x in _timed(Ranker(text_only), user, cands, repeats))
+            ))
             say(f"ranking {size:,} candidates given as catalog rows")
             rows_in = catalog.rows(cands)  # looked up once, outside the timed calls, as an app ranking a fixed pool would
             figures["rows_input"] = dict(zip(

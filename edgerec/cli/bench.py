@@ -138,8 +138,11 @@ def rank(
                 block = figures[key]
                 typer.echo(f"{'':>16}{name} {block['dims']}-d  p50 {block[f'p50_ms_{label}']:.2f} ms "
                            f"p99 {block[f'p99_ms_{label}']:.2f} ms")
-    rows_in = figures["rows_input"]
+    rows_in, text_only = figures["rows_input"], figures["text_only"]
     typer.echo(f"10k candidates as catalog rows  p50 {rows_in['p50_ms_10k']:.2f} ms p99 {rows_in['p99_ms_10k']:.2f} ms")
+    typer.echo(f"10k candidates, catalog without neighbours  p50 {text_only['p50_ms_10k']:.2f} ms "
+               f"p99 {text_only['p99_ms_10k']:.2f} ms   (text pass skipped for {figures['pruned_share_10k']:.0%} "
+               f"of the candidates with neighbours)")
     quality = figures["quality_vs_full"]
     typer.echo(f"compact vs full: top-10 overlap {quality['rank_top10_overlap']:.2f}, "
                f"text Spearman {quality['text_spearman']:.3f}, score Spearman {quality['score_spearman']:.3f}")
