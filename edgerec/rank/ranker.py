@@ -27,6 +27,10 @@ The text and aversion features use :attr:`Catalog.scoring`: for large catalogs
 a compact PCA copy of the embeddings (see :mod:`edgerec.rank.catalog`), since
 that pass over every candidate's vector is bound by memory traffic. Reasons,
 computed for the top ``k`` only, use the full embeddings.
+
+:meth:`Ranker.rank` first bounds each candidate's score without the text terms
+and scores exactly (full embeddings) only the candidates that can still reach
+the top ``k``; the result is the same as scoring them all (see ``Ranker._pruned``).
 """
 
 from __future__ import annotations
