@@ -123,6 +123,14 @@ def _exact_top(ranker: Ranker, user, cands, k):
     return [cands[i] for i in order], scores[order]
 
 
+def _assert_exact(ranked, ranker, user, cands, k):
+    """Same scores as the exact top k; the same ids up to ties at the k-th score (``rank`` breaks those arbitrarily)."""
+    ids, scores = _exact_top(ranker, user, cands, k)
+    assert np.allclose([r.score for r in ranked], scores)
+    sure = {i for i, s in zip(ids, scores) if s > scores[-1] + 1e-9}
+    assert sure <= {r.id for r in ranked}
+
+
 @pytest.mark.parametrize("scale", [1.0, 3.0])
 @pytest.mark.parametrize("config", [RankerConfig(rescore_top=20), TEXT_ONLY.but(rescore_top=20), RankerConfig(rescore_top=20, aversion=-0.5)])
 def test_pruned_rank_is_the_exact_top_k(config, scale):
@@ -135,10 +143,7 @@ def test_pruned_rank_is_the_exact_top_k(config, scale):
     user = _user(catalog)
     ranker = Ranker(catalog, config)
     for k in (1, 10, 20):
-        ranked = ranker.rank(user, catalog.ids, k=k)
-        ids, scores = _exact_top(ranker, user, catalog.ids, k)
-        assert [r.id for r in ranked] == ids
-        assert np.allclose([r.score for r in ranked], scores)
+        _assert_exact(ranker.rank(user, catalog.ids, k=k), ranker, user, catalog.ids, k)
 
 
 def test_pruned_rank_with_a_learned_head_is_exact():
@@ -148,8 +153,7 @@ def test_pruned_rank_with_a_learned_head_is_exact():
     user = _user(catalog)
     head = LogisticHead(np.array([0.8, 0.2, 1.5, 0.1, -0.7]), bias=-0.3)
     ranker = Ranker(catalog, RankerConfig(rescore_top=20), head=head)
-    ranked = ranker.rank(user, catalog.ids, k=10)
-    assert [r.id for r in ranked] == _exact_top(ranker, user, catalog.ids, 10)[0]
+    _assert_exact(ranker.rank(user, catalog.ids, k=10), ranker, user, catalog.ids, 10)
 
 
 def test_pruning_leaves_most_candidates_unscored_when_neighbours_decide():
@@ -161,3 +165,21 @@ def test_pruning_leaves_most_candidates_unscored_when_neighbours_decide():
     assert np.isinf(scores).sum() > len(catalog) // 2
     assert ranker._pruned(st, catalog.rows(catalog.ids[:60]), 10) is None  # too few candidates: not tried
     assert ranker._pruned(st, catalog.rows(catalog.ids), 25) is None  # k above rescore_top: not tried
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FULL = _topic_catalog(compact_above=None)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, len(_FULL) - 1), st.sampled_from([-1.0, -0.5, 0.5, 1.0, 2.0])), min_size=1, max_size=15),
+    st.integers(1, 20),
+    st.sampled_from([1.0, 0.0]),
+)
+@settings(max_examples=40, deadline=None)
+def test_pruned_rank_matches_exact_scores_for_any_history(events, k, context_boost):
+    history = UserHistory.from_interactions(Interaction(_FULL.ids[r], s, float(n)) for n, (r, s) in enumerate(events))
+    ranker = Ranker(_FULL, RankerConfig(rescore_top=20, context_boost=context_boost))
+    _assert_exact(ranker.rank(history, _FULL.ids, k=k), ranker, history, _FULL.ids, k)
