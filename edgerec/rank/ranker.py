@@ -359,8 +359,11 @@ class Ranker:
         st = self._state(self._history(user), context)
         scores, norms = self._pruned(st, rows, k) or self._scored(st, rows, None)
         k = min(k, len(rows))
-        top = np.argpartition(-scores, k - 1)[:k] if k < len(rows) else np.arange(len(rows))
-        top = top[np.lexsort((top, -scores[top]))]
+        if k < len(rows):  # every candidate scoring at least the k-th best, so that ties go by position
+            top = np.flatnonzero(scores >= np.partition(scores, len(rows) - k)[len(rows) - k])
+        else:
+            top = np.arange(len(rows))
+        top = top[np.lexsort((top, -scores[top]))][:k]
         reasons = self._reasons(st, rows[top], norms, scores[top])
         name = (lambda t: ids[t]) if ids is not None else (lambda t: self.catalog.ids[rows[t]])
         return [Ranked(name(t), float(scores[t]), r) for t, r in zip(top, reasons)]
