@@ -268,7 +268,9 @@ class Ranker:
         weights = getattr(self.head, "weights", None)
         return None if weights is None else np.asarray(weights, dtype=np.float64)
 
-    def _pruned(self, st: _UserState, rows: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray] | None:
+    def _pruned(
+        self, st: _UserState, rows: np.ndarray, k: int, partial_features: tuple[np.ndarray, np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
         """Exact full-vector scores for every candidate that can reach the top ``k``; ``-inf`` for the rest.
 
         The neighbour and popularity features are cheap for every candidate.
@@ -280,13 +282,15 @@ class Ranker:
         The remaining candidates are scored exactly with the full vectors.
         Returns None (use :meth:`_scored`) when this cannot pay: a non-linear
         head, few candidates, or too many candidates left after the bound.
+        ``partial_features`` is ``_features(st, rows, text=False)`` if already
+        computed; it is not modified.
         """
         cat, shortlist = self.catalog, self.config.rescore_top
         weights = self._linear_weights()
         n = len(rows)
         if weights is None or cat.embeddings is None or not 0 < k <= shortlist or n <= 4 * shortlist or not len(st.rows):
             return None
-        feats, norms = self._features(st, rows, text=False)
+        feats, norms = partial_features or self._features(st, rows, text=False)
         partial = self._scores(feats)
         reach = cat.max_norm
         has_centroids = st.centroids is not None and len(st.centroids) > 0
@@ -315,15 +319,25 @@ class Ranker:
             exact(rest)
         return scores, norms
 
-    def _scored(self, st: _UserState, rows: np.ndarray, compact: bool | None) -> tuple[np.ndarray, np.ndarray]:
-        """Scores of ``rows`` and the neighbour-feature normalisers (see :meth:`score` for ``compact``)."""
+    def _scored(
+        self, st: _UserState, rows: np.ndarray, compact: bool | None, partial_features: tuple | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Scores of ``rows`` and the neighbour-feature normalisers (see :meth:`score` for ``compact``).
+
+        ``partial_features`` (from ``_features(..., text=False)``) saves the neighbour pass; it is filled in.
+        """
         shortlist = self.config.rescore_top
         if compact is None:
             compact = self.catalog.compact is not None and len(rows) > shortlist
             rescore = compact and shortlist > 0
         else:
             rescore = False
-        feats, norms = self._features(st, rows, compact=compact)
+        if partial_features is None:
+            feats, norms = self._features(st, rows, compact=compact)
+        else:
+            feats, norms = partial_features
+            self._text_features(st, np.where(rows >= 0, rows, 0), feats, compact=compact and self.catalog.compact is not None)
+            feats[rows < 0] = 0.0
         scores = self._scores(feats)
         if rescore:  # the best few by the compact scores are re-scored with the full embeddings
             best = np.argpartition(-scores, shortlist - 1)[:shortlist]
@@ -357,7 +371,9 @@ class Ranker:
         if len(rows) == 0:
             return []
         st = self._state(self._history(user), context)
-        scores, norms = self._pruned(st, rows, k) or self._scored(st, rows, None)
+        partial = self._features(st, rows, text=False)  # neighbour + popularity features, text columns at 0
+        pruned = self._pruned(st, rows, k, partial)
+        scores, norms = pruned if pruned is not None else self._scored(st, rows, None, partial)
         k = min(k, len(rows))
         if k < len(rows):  # every candidate scoring at least the k-th best, so that ties go by position
             top = np.flatnonzero(scores >= np.partition(scores, len(rows) - k)[len(rows) - k])
