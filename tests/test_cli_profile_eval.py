@@ -100,3 +100,14 @@ def test_extraction_accuracy_on_an_unseen_seed():
 
     # seed 79 was not used in development; a loose sanity bound, not the target
     assert 0.6 < extraction_accuracy(1, seed=79, sessions=60) <= 1.0
+
+
+def test_eval_runs_without_the_llm_extra(tmp_path, monkeypatch):
+    import edgerec.models.llm as llm_module
+
+    monkeypatch.setattr(llm_module, "llm_available", lambda: False)  # as on a machine without edgerec[llm]
+    data = tmp_path / "data"
+    generate(data, users=1, sessions=60, seed=80)
+    result = runner.invoke(app, ["eval", "edgewise", "--data", str(data), "--out", str(tmp_path / "p.jsonl"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["llm"] is False
