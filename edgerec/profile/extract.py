@@ -147,7 +147,7 @@ def _numeric_field_cue(cues: Sequence[Cue], start: int, end: int) -> Cue | None:
 
 
 def _number_path(
-    cues: Sequence[Cue], number: Any, focus: _Focus, continuation: bool, clause_text: str = ""
+    cues: Sequence[Cue], number: Any, focus: _Focus, clause_text: str = ""
 ) -> str | None:
     """The ``device.field`` path a number sets, or None when nothing ties it to a setting."""
     cue = _numeric_field_cue(cues, number.start, number.end)
@@ -172,9 +172,9 @@ def _number_path(
                                     clause_text[:number.start]):
         return None  # "the game starts at 9": a time
     if device is None:
-        if focus.path is not None and continuation:
+        if focus.path is not None:
             return focus.path
-        device = focus.device if continuation else None
+        device = focus.device
     if device is None:
         return None
     if focus.path and focus.path.startswith(device + "."):
@@ -184,7 +184,7 @@ def _number_path(
     return f"{device}.{DEVICE_DEFAULT_FIELD[device]}"
 
 
-def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list[tuple[str, Any]], bool]:
+def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool]:
     """Settings one clause asks for, in text order, and whether it named a setting left unfilled.
 
     Updates ``focus`` in place.
@@ -213,7 +213,7 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
             chosen = None
             reading_devices = [r[0] for r in readings]
             device = _nearest(cues, cue.start, reading_devices)
-            if device is None and focus.device in reading_devices and (continuation or not devices):
+            if device is None and focus.device in reading_devices:
                 device = focus.device
             if device is not None:
                 chosen = next(r for r in readings if r[0] == device)
@@ -225,7 +225,7 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
                 found.append((cue.start, f"{chosen[0]}.{chosen[1]}", chosen[2]))
         elif cue.kind == "arm":
             device = _nearest(cues, cue.start, list(DEVICE_DEFAULT_FIELD))
-            if device == "security" or (device is None and focus.device == "security" and continuation):
+            if device == "security" or (device is None and focus.device == "security"):
                 found.append((cue.start, "security.armed", cue.payload))
 
     near_outside = [c for c in cues if c.kind == "outside"]
@@ -238,7 +238,7 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
             continue
         if any(abs(c.start - number.start) <= 30 for c in near_outside):
             continue
-        path = _number_path(cues, number, focus, continuation, clause)
+        path = _number_path(cues, number, focus, clause)
         if path is None:
             continue
         if not valid_value(path, number.value) and path.startswith("ac."):
@@ -290,7 +290,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
             for sentence in _SENTENCE_SPLIT.split(text):
                 asking = bool(_QUESTION.search(sentence))
                 for clause in split_clauses(sentence):
-                    found, _ = read_clause(clause, focus, continuation=True)
+                    found, _ = read_clause(clause, focus)
                     if not _STATE_REPORT.search(clause):
                         (offered if asking else told).extend(found)
             continue
@@ -305,7 +305,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
                 settings.update(offered)
             offered, told = [], []
         for index, clause in enumerate(clauses):
-            found, open_setting = read_clause(clause, focus, continuation=True)
+            found, open_setting = read_clause(clause, focus)
             for path, value in found:
                 if path.endswith(".*"):  # the user took back what they asked of a device
                     for key in [k for k in settings if k.startswith(path[:-1])]:
