@@ -47,6 +47,8 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _STATE_REPORT = re.compile(r"\b(?:currently|right now|at the moment|is already|are already|was|were|used to)\b")
 _CLAUSE_SPLIT = re.compile(r"[.!?;]+(?:\s|$)|,\s*|\s+(?:and then|and also|and|then|but|also|plus|while|after that)\s+")
 _NUMERIC_FIELDS = ("alarm_volume", "volume", "brightness", "temperature", "fan_speed")
+_NUMERIC_PATHS = frozenset({"tv.volume", "tv.brightness", "ac.temperature", "ac.fan_speed", "lights.brightness",
+                            "speaker.volume", "security.alarm_volume"})
 # Words that may follow a bare number that is a setting ("25 please", "make it 20 instead").
 _AFTER_BARE_NUMBER = frozenset(
     "please pls plz thanks thank thx instead then now for is would should sounds works ok okay and too as "
@@ -157,7 +159,9 @@ def _number_path(
         if device is None:
             device = candidates[0]
             focus.guessed = (f"{device}.{name}", number.value)
-        name = DEVICE_DEFAULT_FIELD[device] if name == "percent" else name
+        if name == "percent":
+            same_device = focus.path is not None and focus.path.startswith(f"{device}.")
+            name = focus.path.split(".")[1] if same_device else DEVICE_DEFAULT_FIELD[device]
         if name == "brightness" and device not in ("tv", "lights"):
             device = "lights"
         if name == "volume" and device not in ("tv", "speaker"):
@@ -184,6 +188,21 @@ def _number_path(
     return f"{device}.{DEVICE_DEFAULT_FIELD[device]}"
 
 
+def _focus_on_named_setting(cues: Sequence[Cue], focus: _Focus) -> None:
+    """Point the focus at a numeric setting named without a value ("What brightness level?")."""
+    named = [c for c in cues if c.kind == "field" and c.payload[0] in _NUMERIC_FIELDS]
+    if not named:
+        return
+    name, candidates = named[-1].payload
+    device = _resolve_device(cues, named[-1].start, candidates, focus)
+    if device is None:
+        return
+    if name == "volume" and device == "security":
+        name = "alarm_volume"
+    if f"{device}.{name}" in _NUMERIC_PATHS:
+        focus.device, focus.path = device, f"{device}.{name}"
+
+
 def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool]:
     """Settings one clause asks for, in text order, and whether it named a setting left unfilled.
 
@@ -191,12 +210,12 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
     """
     cues = find_cues(clause)
     if any(c.kind == "other_device" for c in cues) and not any(c.kind == "device" for c in cues):
-        focus.device = focus.path = None
         return [], False  # "close the blinds halfway", "fridge to 2 degrees"
     cancel = next((c for c in cues if c.kind == "cancel"), None)
     if cancel is not None:
         device = _nearest(cues, cancel.start, list(DEVICE_DEFAULT_FIELD))
-        explicit = re.search(r"back|undo|revert|as it was|as they were|(?:cancel|scratch|forget|undo) that", clause)
+        explicit = re.search(r"back|undo|revert|as it was|as they were|(?:cancel|scratch|scrap|forget|undo) (?:that|it)",
+                             clause)
         if device is not None or explicit:
             device = device or focus.device
             return ([(f"{device}.*", None)] if device else []), False
@@ -258,6 +277,8 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
         focus.device = devices[-1]
     if focus.path and not focus.path.startswith(f"{focus.device}."):
         focus.path = None
+    if not settings:
+        _focus_on_named_setting(cues, focus)
     named_setting = bool(fields & {"volume", "brightness", "temperature", "fan_speed", "color", "equalizer",
                                    "input_source", "alarm_volume", "mode"})
     return settings, bool(named_setting and not settings and not near_outside)
