@@ -17,7 +17,7 @@ else
 LLAMA_CMAKE_ARGS ?=
 endif
 
-.PHONY: install test demo clean
+.PHONY: install test demo clean cli-docs
 
 install: $(STAMP)
 
@@ -40,3 +40,7 @@ demo: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+
+# Regenerate the CLI reference in cli/ (a test checks every command is in it).
+cli-docs: $(STAMP)
+	$(BIN)/typer edgerec.cli.main utils docs --name edgerec --title "edgerec CLI reference" --output cli/REFERENCE.md

@@ -6,7 +6,7 @@ from edgerec.cli.main import app
 
 
 def test_bench_store_prints_the_contract_keys():
-    r = CliRunner().invoke(app, ["bench", "store", "--json", "--events", "3000", "--heavy-user-events", "300",
+    r = CliRunner().invoke(app, ["bench", "store", "--json", "--events", "3000", "--heavy-user-events", "300", "--repeats", "1",
                                  "--log-samples", "20"])
     assert r.exit_code == 0, r.output
     figures = json.loads(r.stdout)

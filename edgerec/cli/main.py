@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from edgerec.cli import bench, datasets, eval, profile, store_cmds
+from edgerec.cli import bench, datasets, profile, rank_cmds, store_cmds
+from edgerec.cli import eval as eval_cmds
 
 app = typer.Typer(
     name="edgerec",
@@ -14,9 +15,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 store_cmds.register(app)
+rank_cmds.register(app)
 app.add_typer(bench.app, name="bench")
+app.add_typer(eval_cmds.app, name="eval")
 app.add_typer(datasets.app, name="datasets")
-app.add_typer(eval.app, name="eval")
 app.add_typer(profile.app, name="profile")
 
 

@@ -1,1 +1,1 @@
-"""Evaluation metrics as free functions (EdgeWisePersona routine scoring, ranking metrics)."""
+"""Evaluation: metrics as free functions (ranking, EdgeWisePersona routine scoring) and dataset evaluations built on them."""

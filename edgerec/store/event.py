@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from edgerec.errors import InputError
 
@@ -34,6 +33,7 @@ MAX_CONTEXT_BYTES = 64 << 10
 #: Largest user, type or item identifier (UTF-8 bytes).
 MAX_ID_BYTES = 1024
 
+_FAST_TEXT_CHARS = MAX_TEXT_BYTES // 4  # at most 4 UTF-8 bytes a character
 _KEYS = frozenset({"user", "type", "ts", "item", "context", "text"})
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -52,6 +52,13 @@ def parse_ts(value: str | datetime | None) -> datetime:
         return datetime.now(timezone.utc)
     if isinstance(value, datetime):
         dt = value
+    elif isinstance(value, str) and value[-6:] == "+00:00":
+        try:  # fast path: already ISO-8601 UTC
+            dt = datetime.fromisoformat(value)
+        except ValueError:
+            raise InputError(
+                f"bad timestamp {value!r}: expected ISO-8601 such as 2026-01-02T08:00:00Z"
+            ) from None
     elif isinstance(value, str):
         text = value.strip()
         if text.endswith(("Z", "z")):
@@ -66,9 +73,10 @@ def parse_ts(value: str | datetime | None) -> datetime:
         raise InputError(f"bad timestamp {value!r}: expected an ISO-8601 string")
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
-    dt = dt.astimezone(timezone.utc)
-    if not (1970 <= dt.year <= 9999):
-        raise InputError(f"timestamp {value!r} is out of range (1970..9999)")
+    elif dt.tzinfo is not timezone.utc:
+        dt = dt.astimezone(timezone.utc)
+    if dt.year < 1970:
+        raise InputError(f"timestamp {value!r} is before 1970")
     return dt
 
 
@@ -87,6 +95,11 @@ def micros_to_ts(micros: int) -> datetime:
     from datetime import timedelta
 
     return _EPOCH + timedelta(microseconds=micros)
+
+
+def _plain_id(value: Any) -> bool:
+    """True for a non-blank ASCII string within the id size limit (no further checks needed)."""
+    return type(value) is str and value.isascii() and 0 < len(value) <= MAX_ID_BYTES and not value.isspace()
 
 
 def _check_id(name: str, value: Any, *, required: bool) -> str | None:
@@ -137,7 +150,23 @@ def parse_context(value: Any) -> dict | None:
     return value
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+def _not_json(value: Any) -> Any:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _make_dumps():
+    """Compact, strict (no NaN) JSON encoder; the C encoder built once when available (bulk path)."""
+    try:
+        from json.encoder import c_make_encoder, encode_basestring
+    except ImportError:  # pragma: no cover - non-CPython
+        c_make_encoder = None
+    if c_make_encoder is None:  # pragma: no cover
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+    encoder = c_make_encoder(None, _not_json, encode_basestring, None, ":", ",", False, False, False)
+    return lambda value: "".join(encoder(value, 0))
+
+
+_dumps = _make_dumps()
 
 
 def encode_payload(event: "Event") -> bytes:
@@ -149,16 +178,25 @@ def encode_payload(event: "Event") -> bytes:
 
     >>> e = Event.create("u", "t", ts="2026-01-01", context={"a": 1})
     >>> encode_payload(e)
-    b'{"u":"u","t":"t","i":null,"c":{"a":1},"x":null}'
+    b'{"u":"u","t":"t","c":{"a":1}}'
     >>> encode_payload(Event.create("u", "t", context={"a": float("nan")}))
     Traceback (most recent call last):
     ...
     edgerec.errors.InputError: context is not valid JSON: Out of range float values are not JSON compliant...
     """
+    content = {"u": event.user, "t": event.type}
+    if event.item is not None:
+        content["i"] = event.item
+    if event.context is not None:
+        content["c"] = event.context
+    if event.text is not None:
+        content["x"] = event.text
     try:
-        raw = _dumps({"u": event.user, "t": event.type, "i": event.item, "c": event.context, "x": event.text})
+        raw = _dumps(content)
     except (TypeError, ValueError) as exc:
         raise InputError(f"context is not valid JSON: {exc}") from None
+    except UnicodeEncodeError:
+        raise InputError("context is not valid UTF-8 text") from None
     if len(raw) > MAX_CONTEXT_BYTES and event.context is not None:
         size = len(_dumps(event.context).encode("utf-8"))
         if size > MAX_CONTEXT_BYTES:
@@ -166,12 +204,12 @@ def encode_payload(event: "Event") -> bytes:
     return raw.encode("utf-8")
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """One thing that happened: who, what kind, when, and optionally which item, context, text.
 
     ``ts`` is always an aware UTC datetime. ``id`` is the store's row id (``None``
-    before the event is stored).
+    before the event is stored). Immutable (a named tuple: cheap to create in bulk);
+    build validated events with :meth:`create` or :meth:`from_dict`.
     """
 
     user: str
@@ -209,19 +247,22 @@ class Event:
     @classmethod
     def from_dict(cls, data: Mapping) -> "Event":
         """Build from a mapping with keys ``user, type, ts, item, context, text`` (extra keys refused)."""
-        if not isinstance(data, dict) and not isinstance(data, Mapping):
-            raise InputError(f"an event must be a JSON object, got {type(data).__name__}")
-        extra = data.keys() - _KEYS
-        if extra:
-            raise InputError(f"unknown event field(s): {', '.join(sorted(extra))}")
-        return cls.create(
-            data.get("user"),
-            data.get("type"),
-            ts=data.get("ts"),
-            item=data.get("item"),
-            context=data.get("context"),
-            text=data.get("text"),
-        )
+        if not isinstance(data, dict):
+            if not isinstance(data, Mapping):
+                raise InputError(f"an event must be a JSON object, got {type(data).__name__}")
+            data = dict(data)
+        if not data.keys() <= _KEYS:
+            raise InputError(f"unknown event field(s): {', '.join(sorted(data.keys() - _KEYS))}")
+        get = data.get
+        user, kind, item, context, text = get("user"), get("type"), get("item"), get("context"), get("text")
+        # fast path of bulk import: short ASCII ids, dict or no context, short or no text
+        if (_plain_id(user) and _plain_id(kind) and (item is None or _plain_id(item))
+                and (context is None or type(context) is dict)
+                and (text is None or (type(text) is str and len(text) <= _FAST_TEXT_CHARS))):
+            if text is not None:
+                _utf8("text", text, MAX_TEXT_BYTES)
+            return cls(user, kind, parse_ts(get("ts")), item, context, text)
+        return cls.create(user, kind, ts=get("ts"), item=item, context=context, text=text)
 
     def to_dict(self) -> dict:
         """JSON-friendly form, with the timestamp as ISO-8601 UTC."""

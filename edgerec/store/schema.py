@@ -42,7 +42,6 @@ CREATE TABLE events (
 );
 CREATE INDEX events_subject_ts ON events(subject, ts);
 CREATE INDEX events_item ON events(item_tag);
-CREATE INDEX events_ts ON events(ts);
 CREATE TABLE docs (
     subject  INTEGER NOT NULL,
     name_tag BLOB NOT NULL,

@@ -1,0 +1,56 @@
+"""``edgerec rank``: rank an app's candidates for one user of the store."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from edgerec.cli._common import DbOption, JsonOption, KeyFileOption, cli_errors, open_store, print_json
+from edgerec.errors import UnknownUserError
+
+__all__ = ["register", "rank"]
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``rank`` to the root app."""
+    app.command("rank")(rank)
+
+
+@cli_errors
+def rank(
+    user: Annotated[str, typer.Option("--user", help="Whose events personalise the ranking.")],
+    candidates: Annotated[Path, typer.Option("--candidates", help='JSON lines {"id": ..., "text": ...}, one candidate per line.')],
+    k: Annotated[int, typer.Option("-k", "--top", help="How many results to show.", min=1)] = 10,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Rank candidates for a user: rank, id, score and the past item behind each result."""
+    from edgerec.models.embed_cache import EmbeddingCache
+    from edgerec.models.embed import default_embedder
+    from edgerec.rank.candidates import rank_for_user, read_candidates
+
+    items = read_candidates(candidates)
+    with open_store(db, key_file) as store:
+        events = list(store.events(user=user))
+    if not events:
+        raise UnknownUserError(user)
+    embedder = default_embedder()
+    with EmbeddingCache(embedder) as cache:
+        results = rank_for_user(
+            events, user, items, k=k, context=datetime.now(timezone.utc),
+            embed_catalog=lambda texts: cache.embed_catalog(texts, progress=True),
+            embed_private=cache.embed_private,
+        )
+    if json_out:
+        for n, r in enumerate(results, 1):
+            print_json({"rank": n, **r.to_dict()})
+        return
+    width = max(len(r.id) for r in results) if results else 2
+    typer.echo(f"{'rank':>4}  {'id':{width}}  {'score':>7}  reason")
+    for n, r in enumerate(results, 1):
+        reason = f"because of {r.reason}" if r.reason else "popular / no related history"
+        typer.echo(f"{n:>4}  {r.id:{width}}  {r.score:7.3f}  {reason}")
