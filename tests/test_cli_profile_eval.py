@@ -93,3 +93,21 @@ def test_eval_without_truth_only_writes_predictions(tmp_path):
 def test_eval_bad_folder_is_one_line(tmp_path):
     result = runner.invoke(app, ["eval", "edgewise", "--data", str(tmp_path), "--out", str(tmp_path / "p"), "--no-llm"])
     assert result.exit_code == 2 and "sessions.jsonl" in result.output
+
+
+def test_extraction_accuracy_on_an_unseen_seed():
+    from edgerec.eval.edgewise_run import extraction_accuracy
+
+    # seed 79 was not used in development; a loose sanity bound, not the target
+    assert 0.6 < extraction_accuracy(1, seed=79, sessions=60) <= 1.0
+
+
+def test_eval_runs_without_the_llm_extra(tmp_path, monkeypatch):
+    import edgerec.models.llm as llm_module
+
+    monkeypatch.setattr(llm_module, "llm_available", lambda: False)  # as on a machine without edgerec[llm]
+    data = tmp_path / "data"
+    generate(data, users=1, sessions=60, seed=80)
+    result = runner.invoke(app, ["eval", "edgewise", "--data", str(data), "--out", str(tmp_path / "p.jsonl"), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["llm"] is False

@@ -93,3 +93,15 @@ def test_hybrid_extractor_and_profile_with_the_model(model):
     routines = [{"triggers": {"time_of_day": "night"}, "actions": {"security": {"armed": True}}}]
     text = llm_profile(model, routines, max_tokens=40)
     assert text.strip() and model.stats.calls == calls + 2
+
+
+@needs_model
+@pytest.mark.slow
+def test_summary_from_the_model_is_fact_checked(model):
+    from edgerec.profile.nl_profile import REJECTED_LABEL, summarize
+
+    routines = [{"triggers": {"time_of_day": "night"}, "actions": {"security": {"armed": True}}},
+                {"triggers": {"time_of_day": "morning"}, "actions": {"tv": {"volume": 20}}}]
+    text, source = summarize(routines, model)
+    assert text.strip()
+    assert source == REJECTED_LABEL or source == "llm: SmolLM2-135M-Instruct.Q4_1.gguf"

@@ -44,6 +44,15 @@ CASES = [
     # a bare number answering the assistant's question lands on the asked field
     (dialogue("Turn on the AC please.", "What temperature would you like?", "Twenty three, cooling."),
      {"ac": {"temperature": 23, "mode": "cool"}}),
+    # the asked-for setting takes a bare number or percentage, not the device's usual one
+    (dialogue("The TV picture is really dim.", "What brightness level?", "Make it ten."),
+     {"tv": {"brightness": 10}}),
+    (dialogue("Can you change the tv brightness?", "How bright do you want it?", "Um, 100%."),
+     {"tv": {"brightness": 100}}),
+    # a take-back of the last request, and a bare fan level after a correction
+    (dialogue("Speaker volume to sixty please.", "Consider it done.", "No, scrap that last one."), {}),
+    (dialogue("Fan to off on the thermostat, please.", "Got it, fan speed 0.", "On second thought, medium."),
+     {"ac": {"fan_speed": 2}}),
 ]
 
 

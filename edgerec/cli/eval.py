@@ -92,12 +92,15 @@ def edgewise(
     from edgerec.eval.edgewise_run import run_edgewise, write_predictions
 
     users = load(data)[:limit] if limit else load(data)
-    kind = "rules" if no_llm else extractor.value
     llm = None
     if not no_llm:
-        from edgerec.models.llm import LocalLLM
+        from edgerec.models.llm import LocalLLM, llm_available
 
-        llm = LocalLLM(model)
+        if model is None and not llm_available():
+            typer.echo("note: the llm extra is not installed; running without the LLM (as --no-llm)", err=True)
+        else:
+            llm = LocalLLM(model)
+    kind = extractor.value if llm is not None else "rules"
     err = Console(stderr=True)
     with Progress(TextColumn("routines"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:

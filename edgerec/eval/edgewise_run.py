@@ -20,10 +20,10 @@ from typing import Any, Callable, Sequence
 from edgerec.datasets.edgewise import EdgewiseUser, load
 from edgerec.eval.edgewise_metrics import score_users
 from edgerec.profile.hybrid import make_extractor
-from edgerec.profile.nl_profile import llm_profile, template_profile
+from edgerec.profile.nl_profile import summarize
 from edgerec.profile.reconstruct import reconstruct_routines
 
-__all__ = ["UserResult", "EdgewiseRun", "run_edgewise", "write_predictions", "peak_rss_mb"]
+__all__ = ["UserResult", "EdgewiseRun", "run_edgewise", "write_predictions", "peak_rss_mb", "extraction_accuracy"]
 
 
 @dataclass
@@ -36,6 +36,7 @@ class UserResult:
     llm_tokens: int = 0
     sessions: int = 0
     profile: str | None = None
+    profile_source: str | None = None
 
 
 @dataclass
@@ -69,6 +70,7 @@ class EdgewiseRun:
             "seconds_per_user.max": round(max(seconds), 3) if seconds else 0.0,
             "llm_calls": sum(u.llm_calls for u in self.users),
             "llm_tokens": sum(u.llm_tokens for u in self.users),
+            "llm_profiles_used": sum(1 for u in self.users if (u.profile_source or "").startswith("llm")),
             "peak_rss_mb": round(self.peak_rss_mb, 1),
         })
         return out
@@ -106,13 +108,13 @@ def run_edgewise(
         before_calls, before_tokens = _llm_counts(llm)
         started = time.perf_counter()
         routines = reconstruct_routines(user.sessions, extractor=extract)
-        profile = None
+        profile = source = None
         if profiles:
-            profile = llm_profile(llm, routines) if llm is not None else template_profile(routines)
+            profile, source = summarize(routines, llm, sessions=len(user.sessions))
         elapsed = time.perf_counter() - started
         after_calls, after_tokens = _llm_counts(llm)
         results.append(UserResult(routines, elapsed, after_calls - before_calls, after_tokens - before_tokens,
-                                  len(user.sessions), profile))
+                                  len(user.sessions), profile, source))
         if progress is not None:
             progress(1)
     run = EdgewiseRun(results, extractor, llm is not None, model=str(getattr(llm, "path", "") or "") or None)
@@ -134,3 +136,26 @@ def write_predictions(path: str | Path, predictions: Sequence[Sequence[dict[str,
     with Path(path).open("w", encoding="utf-8") as handle:
         for routines in predictions:
             handle.write(json.dumps(list(routines), ensure_ascii=False) + "\n")
+
+
+def extraction_accuracy(
+    users: int, *, seed: int, sessions: int = 200, difficulty: str = "normal",
+    extractor: Callable[[Sequence[dict]], dict] | None = None,
+) -> float:
+    """Share of generated sessions whose extracted actions equal the generator's per-session truth.
+
+    Uses :func:`edgerec.datasets.edgewise_synth.synthesize_user` (the same users
+    as ``edgerec datasets edgewise-synth --seed``); the default extractor is the rules.
+    """
+    from edgerec.datasets.edgewise_synth import SynthConfig, synthesize_user
+    from edgerec.profile.extract import extract_actions
+
+    extract = extractor or extract_actions
+    right = total = 0
+    for index in range(users):
+        user, traces = synthesize_user(index, sessions=sessions, seed=seed,
+                                       config=SynthConfig.for_difficulty(difficulty))
+        for session, trace in zip(user.sessions, traces):
+            right += extract(session["messages"]) == trace.actions
+            total += 1
+    return right / total if total else 0.0

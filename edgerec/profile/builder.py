@@ -26,7 +26,7 @@ from edgerec.errors import InputError, UnknownUserError
 from edgerec.profile.app_events import app_sessions, app_routine_dict
 from edgerec.profile.hybrid import make_extractor
 from edgerec.profile.mining import MiningConfig, MiningSession, mine_routines
-from edgerec.profile.nl_profile import TEMPLATE_LABEL, llm_profile, template_profile
+from edgerec.profile.nl_profile import summarize
 from edgerec.profile.reconstruct import routine_dict
 from edgerec.profile.schema import flatten_actions
 
@@ -133,9 +133,7 @@ class ProfileBuilder:
         return self.get(user)
 
     def _summary(self, routines: list[dict[str, Any]], sessions: int) -> tuple[str, str]:
-        if self.llm is None:
-            return template_profile(routines, sessions=sessions), TEMPLATE_LABEL
-        return llm_profile(self.llm, routines), f"llm: {getattr(self.llm, 'path', 'model')}"
+        return summarize(routines, self.llm, sessions=sessions)
 
     # -- editing -----------------------------------------------------------------
 

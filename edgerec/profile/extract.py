@@ -47,6 +47,8 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _STATE_REPORT = re.compile(r"\b(?:currently|right now|at the moment|is already|are already|was|were|used to)\b")
 _CLAUSE_SPLIT = re.compile(r"[.!?;]+(?:\s|$)|,\s*|\s+(?:and then|and also|and|then|but|also|plus|while|after that)\s+")
 _NUMERIC_FIELDS = ("alarm_volume", "volume", "brightness", "temperature", "fan_speed")
+_NUMERIC_PATHS = frozenset({"tv.volume", "tv.brightness", "ac.temperature", "ac.fan_speed", "lights.brightness",
+                            "speaker.volume", "security.alarm_volume"})
 # Words that may follow a bare number that is a setting ("25 please", "make it 20 instead").
 _AFTER_BARE_NUMBER = frozenset(
     "please pls plz thanks thank thx instead then now for is would should sounds works ok okay and too as "
@@ -147,7 +149,7 @@ def _numeric_field_cue(cues: Sequence[Cue], start: int, end: int) -> Cue | None:
 
 
 def _number_path(
-    cues: Sequence[Cue], number: Any, focus: _Focus, continuation: bool, clause_text: str = ""
+    cues: Sequence[Cue], number: Any, focus: _Focus, clause_text: str = ""
 ) -> str | None:
     """The ``device.field`` path a number sets, or None when nothing ties it to a setting."""
     cue = _numeric_field_cue(cues, number.start, number.end)
@@ -157,7 +159,9 @@ def _number_path(
         if device is None:
             device = candidates[0]
             focus.guessed = (f"{device}.{name}", number.value)
-        name = DEVICE_DEFAULT_FIELD[device] if name == "percent" else name
+        if name == "percent":
+            same_device = focus.path is not None and focus.path.startswith(f"{device}.")
+            name = focus.path.split(".")[1] if same_device else DEVICE_DEFAULT_FIELD[device]
         if name == "brightness" and device not in ("tv", "lights"):
             device = "lights"
         if name == "volume" and device not in ("tv", "speaker"):
@@ -172,9 +176,9 @@ def _number_path(
                                     clause_text[:number.start]):
         return None  # "the game starts at 9": a time
     if device is None:
-        if focus.path is not None and continuation:
+        if focus.path is not None:
             return focus.path
-        device = focus.device if continuation else None
+        device = focus.device
     if device is None:
         return None
     if focus.path and focus.path.startswith(device + "."):
@@ -184,19 +188,34 @@ def _number_path(
     return f"{device}.{DEVICE_DEFAULT_FIELD[device]}"
 
 
-def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list[tuple[str, Any]], bool]:
+def _focus_on_named_setting(cues: Sequence[Cue], focus: _Focus) -> None:
+    """Point the focus at a numeric setting named without a value ("What brightness level?")."""
+    named = [c for c in cues if c.kind == "field" and c.payload[0] in _NUMERIC_FIELDS]
+    if not named:
+        return
+    name, candidates = named[-1].payload
+    device = _resolve_device(cues, named[-1].start, candidates, focus)
+    if device is None:
+        return
+    if name == "volume" and device == "security":
+        name = "alarm_volume"
+    if f"{device}.{name}" in _NUMERIC_PATHS:
+        focus.device, focus.path = device, f"{device}.{name}"
+
+
+def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool]:
     """Settings one clause asks for, in text order, and whether it named a setting left unfilled.
 
     Updates ``focus`` in place.
     """
     cues = find_cues(clause)
     if any(c.kind == "other_device" for c in cues) and not any(c.kind == "device" for c in cues):
-        focus.device = focus.path = None
         return [], False  # "close the blinds halfway", "fridge to 2 degrees"
     cancel = next((c for c in cues if c.kind == "cancel"), None)
     if cancel is not None:
         device = _nearest(cues, cancel.start, list(DEVICE_DEFAULT_FIELD))
-        explicit = re.search(r"back|undo|revert|as it was|as they were|(?:cancel|scratch|forget|undo) that", clause)
+        explicit = re.search(r"back|undo|revert|as it was|as they were|(?:cancel|scratch|scrap|forget|undo) (?:that|it)",
+                             clause)
         if device is not None or explicit:
             device = device or focus.device
             return ([(f"{device}.*", None)] if device else []), False
@@ -213,7 +232,7 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
             chosen = None
             reading_devices = [r[0] for r in readings]
             device = _nearest(cues, cue.start, reading_devices)
-            if device is None and focus.device in reading_devices and (continuation or not devices):
+            if device is None and focus.device in reading_devices:
                 device = focus.device
             if device is not None:
                 chosen = next(r for r in readings if r[0] == device)
@@ -225,7 +244,7 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
                 found.append((cue.start, f"{chosen[0]}.{chosen[1]}", chosen[2]))
         elif cue.kind == "arm":
             device = _nearest(cues, cue.start, list(DEVICE_DEFAULT_FIELD))
-            if device == "security" or (device is None and focus.device == "security" and continuation):
+            if device == "security" or (device is None and focus.device == "security"):
                 found.append((cue.start, "security.armed", cue.payload))
 
     near_outside = [c for c in cues if c.kind == "outside"]
@@ -238,7 +257,7 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
             continue
         if any(abs(c.start - number.start) <= 30 for c in near_outside):
             continue
-        path = _number_path(cues, number, focus, continuation, clause)
+        path = _number_path(cues, number, focus, clause)
         if path is None:
             continue
         if not valid_value(path, number.value) and path.startswith("ac."):
@@ -258,6 +277,8 @@ def read_clause(clause: str, focus: _Focus, *, continuation: bool) -> tuple[list
         focus.device = devices[-1]
     if focus.path and not focus.path.startswith(f"{focus.device}."):
         focus.path = None
+    if not settings:
+        _focus_on_named_setting(cues, focus)
     named_setting = bool(fields & {"volume", "brightness", "temperature", "fan_speed", "color", "equalizer",
                                    "input_source", "alarm_volume", "mode"})
     return settings, bool(named_setting and not settings and not near_outside)
@@ -290,7 +311,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
             for sentence in _SENTENCE_SPLIT.split(text):
                 asking = bool(_QUESTION.search(sentence))
                 for clause in split_clauses(sentence):
-                    found, _ = read_clause(clause, focus, continuation=True)
+                    found, _ = read_clause(clause, focus)
                     if not _STATE_REPORT.search(clause):
                         (offered if asking else told).extend(found)
             continue
@@ -305,7 +326,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
                 settings.update(offered)
             offered, told = [], []
         for index, clause in enumerate(clauses):
-            found, open_setting = read_clause(clause, focus, continuation=True)
+            found, open_setting = read_clause(clause, focus)
             for path, value in found:
                 if path.endswith(".*"):  # the user took back what they asked of a device
                     for key in [k for k in settings if k.startswith(path[:-1])]:

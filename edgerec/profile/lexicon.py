@@ -69,7 +69,7 @@ _OTHER_DEVICES = [
 _FIELDS = [
     _cue("field", r"\b(?:alarm(?:'s)? volume|volume (?:of|on|for) the (?:security )?alarm|siren(?: volume)?|"
                   r"alarm (?:loudness|sound level))\b", ("alarm_volume", ("security",))),
-    _cue("field", r"\b(?:volume|loudness|sound level|louder|quieter|softer)\b", ("volume", ("tv", "speaker", "security"))),
+    _cue("field", r"\b(?:volume|loudness|sound level|louder|quieter|softer|how loud|loud)\b", ("volume", ("tv", "speaker", "security"))),
     _cue("field", r"\b(?:brightness|bright|brighter|dim|dimmer|dimmed|dimming|backlight|picture)\b", ("brightness", ("lights", "tv"))),
     _cue("field", r"\b(?:temp|temperature|degrees?|deg|celsius|in here|warmer|cooler|colder|hotter)\b",
          ("temperature", ("ac",))),
@@ -106,6 +106,10 @@ _VALUES = [
             (("ac", "fan_speed", 3),)),
     _strong(r"\bfan(?: speed)?(?: to| on| at)? (?:medium|mid|middle)\b|\b(?:medium|mid) fan\b", (("ac", "fan_speed", 2),)),
     _strong(r"\bfan(?: speed)?(?: to| on| at)? (?:low|min(?:imum)?)\b|\blow fan\b", (("ac", "fan_speed", 1),)),
+    # bare fan levels ("on second thought, medium"): only when the AC is being talked about
+    _cue(_V, r"\b(?:high|max(?:imum)?)\b", (("ac", "fan_speed", 3),)),
+    _cue(_V, r"\b(?:medium|mid)\b", (("ac", "fan_speed", 2),)),
+    _cue(_V, r"\blow\b", (("ac", "fan_speed", 1),)),
     _cue(_V, r"\b(?:auto(?:matic)?(?: mode)?|mode (?:to |on )?auto(?:matic)?)\b",
          (("ac", "mode", "auto"), ("lights", "mode", "dynamic"))),
     # light colours and modes
@@ -125,7 +129,7 @@ _OTHERS = [
                 r"lock up|secure)\b", True),
     _cue("arm", r"\b(?:disarm|disarms|disarmed|disarming|deactivate|deactivated|disable|disabled|disengage|"
                 r"turn off|switch off|shut off)\b", False),
-    _cue("cancel", r"\b(?:never ?mind|forget|cancel|undo|revert|put (?:it|them|that) back|(?:leave|keep) (?:it|them) as "
+    _cue("cancel", r"\b(?:never ?mind|forget|cancel|undo|revert|scrap (?:that|it)|scratch that|put (?:it|them|that) back|(?:leave|keep) (?:it|them) as "
                    r"(?:it|they) (?:was|were)|change (?:it|that|them) back|go back to how it was|as it was)\b"),
     _cue("negation", r"\b(?:don'?t|do not|dont|no need|never ?mind|leave (?:it|them|the \w+)(?: alone| as)|"
                      r"not now|no thanks|no thank you|skip (?:it|that|the)|hold off|keep it as is|"

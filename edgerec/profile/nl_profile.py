@@ -3,7 +3,8 @@
 :func:`describe_routine` and :func:`template_profile` are deterministic; they
 are the fallback when the ``llm`` extra is missing and the facts the model is
 given. :func:`llm_profile` asks the LLM to turn those facts into a few
-sentences, bounded in tokens.
+sentences, bounded in tokens; :func:`summarize` shows them only when
+:func:`faithful` finds no sentence mixing facts of different routines.
 
 >>> r = {"triggers": {"time_of_day": "morning", "day_of_week": "weekday"},
 ...      "actions": {"ac": {"mode": "heat", "temperature": 23}, "lights": {"color": "warm"}}}
@@ -13,12 +14,15 @@ sentences, bounded in tokens.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 __all__ = ["describe_triggers", "describe_actions", "describe_routine", "template_profile", "llm_profile",
-           "TEMPLATE_LABEL"]
+           "fact_terms", "faithful", "summarize", "TEMPLATE_LABEL", "REJECTED_LABEL"]
 
 TEMPLATE_LABEL = "template (no LLM: install edgerec[llm] for a written summary)"
+REJECTED_LABEL = "template (the LLM's summary stated facts not in the routines, so it was not used)"
 
 _TIME = {"morning": "mornings", "afternoon": "afternoons", "evening": "evenings", "night": "nights"}
 _SUN = {"before_sunrise": "before sunrise", "daylight": "in daylight", "after_sunset": "after sunset"}
@@ -96,8 +100,51 @@ def template_profile(routines: Sequence[Mapping[str, Any]], *, sessions: int | N
     return "\n".join([head, *(f"- {describe_routine(r)}" for r in routines)])
 
 
+_FACT_WORDS = frozenset(
+    "tv ac lights speaker security heat cool auto warm neutral static dynamic bass treble balanced hdmi1 hdmi2 av "
+    "netflix youtube armed disarmed morning afternoon evening night weekday weekend sunrise daylight sunset sunny "
+    "cloudy rainy snowy cold mild hot".split()
+)
+
+
+def fact_terms(text: str) -> frozenset[str]:
+    """The numbers and schema words (devices, values, contexts) a text mentions.
+
+    >>> sorted(fact_terms("On weekday mornings the AC heats to 23."))
+    ['23', 'ac', 'heat', 'morning', 'weekday']
+    """
+    words = [w[:-1] if w.endswith("s") and w[:-1] in _FACT_WORDS else w for w in re.findall(r"[a-z0-9]+", text.lower())]
+    return frozenset(w for w in words if w.isdigit() or w in _FACT_WORDS)
+
+
+def faithful(summary: str, routines: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether every sentence of ``summary`` only states facts of one routine.
+
+    A sentence naming values of two different routines ("weekday mornings ...
+    TV volume 20" when 20 belongs to the afternoon routine), or a number found
+    in no routine, fails.
+
+    >>> r = [{"triggers": {"time_of_day": "night"}, "actions": {"security": {"armed": True}}},
+    ...      {"triggers": {"time_of_day": "morning"}, "actions": {"tv": {"volume": 20}}}]
+    >>> faithful("At night your security is armed. Mornings start with the TV at 20.", r)
+    True
+    >>> faithful("At night the TV is at 20.", r)
+    False
+    """
+    lines = [fact_terms(describe_routine(r)) for r in routines]
+    for sentence in re.split(r"[.!?\n]+", summary):
+        terms = fact_terms(sentence)
+        if terms and not any(terms <= line for line in lines):
+            return False
+    return True
+
+
 def llm_profile(llm: Any, routines: Sequence[Mapping[str, Any]], *, max_tokens: int = 96) -> str:
-    """A few sentences written by the LLM from the routine lines (bounded by ``max_tokens``)."""
+    """A few sentences written by the LLM from the routine lines (bounded by ``max_tokens``).
+
+    The text is returned as written; :func:`summarize` checks it with
+    :func:`faithful` before it is shown.
+    """
     if not routines:
         return template_profile(routines)
     facts = "\n".join(f"- {describe_routine(r)}" for r in routines[:8])
@@ -111,3 +158,20 @@ def llm_profile(llm: Any, routines: Sequence[Mapping[str, Any]], *, max_tokens: 
     if "." in text and not text.endswith((".", "!", "?")):
         text = text[: text.rfind(".") + 1]  # drop a sentence cut by the token limit
     return text
+
+
+def summarize(routines: Sequence[Mapping[str, Any]], llm: Any = None, *, sessions: int | None = None) -> tuple[str, str]:
+    """The profile text and its source label.
+
+    With an LLM, its summary is used when :func:`faithful` accepts it; else, and
+    without an LLM, the template is used, labelled with the reason.
+
+    >>> summarize([])[1] == TEMPLATE_LABEL
+    True
+    """
+    if llm is None:
+        return template_profile(routines, sessions=sessions), TEMPLATE_LABEL
+    text = llm_profile(llm, routines)
+    if text.strip() and faithful(text, routines):
+        return text, f"llm: {Path(str(getattr(llm, 'path', 'model'))).name}"
+    return template_profile(routines, sessions=sessions), REJECTED_LABEL
