@@ -183,3 +183,21 @@ def test_pruned_rank_matches_exact_scores_for_any_history(events, k, context_boo
     history = UserHistory.from_interactions(Interaction(_FULL.ids[r], s, float(n)) for n, (r, s) in enumerate(events))
     ranker = Ranker(_FULL, RankerConfig(rescore_top=20, context_boost=context_boost))
     _assert_exact(ranker.rank(history, _FULL.ids, k=k), ranker, history, _FULL.ids, k)
+
+
+def test_candidate_pool_rows_are_remembered_but_never_stale():
+    import numpy as np
+    from edgerec.rank.catalog import Catalog
+
+    ids = [f"i{n}" for n in range(600)]
+    cat = Catalog(ids, embeddings=np.eye(600, 8, dtype=np.float32))
+    pool = ids[::-1] + ["missing"]
+    first = cat.rows(pool)
+    assert first[0] == 599 and first[-1] == -1
+    assert cat.rows(pool) is first  # same pool again: remembered
+    assert not first.flags.writeable
+    pool[0] = "i0"  # the app edits its list in place: a new key, a fresh look-up
+    assert cat.rows(pool)[0] == 0
+    for n in range(20):  # bounded
+        cat.rows(ids[n:] + ids[:n])
+    assert len(cat._pools) <= 8

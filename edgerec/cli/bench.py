@@ -140,6 +140,9 @@ def rank(
                            f"p99 {block[f'p99_ms_{label}']:.2f} ms")
     rows_in, text_only = figures["rows_input"], figures["text_only"]
     typer.echo(f"10k candidates as catalog rows  p50 {rows_in['p50_ms_10k']:.2f} ms p99 {rows_in['p99_ms_10k']:.2f} ms")
+    if "new_pool" in figures:
+        typer.echo(f"10k candidates, a never-seen pool each call  p50 {figures['new_pool']['p50_ms_10k']:.2f} ms "
+                   f"p99 {figures['new_pool']['p99_ms_10k']:.2f} ms")
     typer.echo(f"10k candidates, catalog without neighbours  p50 {text_only['p50_ms_10k']:.2f} ms "
                f"p99 {text_only['p99_ms_10k']:.2f} ms   (text pass skipped for {figures['pruned_share_10k']:.0%} "
                f"of the candidates with neighbours)")

@@ -92,6 +92,12 @@ def reduce_dimensions(embeddings: np.ndarray, dims: int) -> np.ndarray:
     return project(emb, pca_basis(emb, dims))
 
 
+#: Candidate pools at least this long have their rows remembered (see :meth:`Catalog.rows`).
+_POOL_MIN = 256
+#: How many pools are remembered per catalog.
+_POOL_CACHE = 8
+
+
 @dataclass
 class Catalog:
     """Item ids plus optional item-side knowledge (see module docstring).
@@ -165,7 +171,26 @@ class Catalog:
         return Catalog(**{**fields, **changes})
 
     def rows(self, ids: Sequence[str]) -> np.ndarray:
-        """Row of each id, ``-1`` for ids the catalog does not hold."""
+        """Row of each id, ``-1`` for ids the catalog does not hold (a read-only array).
+
+        Apps rank the same candidate pool again and again, so the rows of the
+        last few large pools are remembered, keyed by the exact id sequence.
+        This is catalog-side knowledge only: nothing about any user is kept.
+        """
+        if len(ids) < _POOL_MIN:
+            return self._lookup(ids)
+        key = tuple(ids)
+        pools = self.__dict__.setdefault("_pools", {})
+        rows = pools.pop(key, None)
+        if rows is None:
+            rows = self._lookup(ids)
+            rows.flags.writeable = False
+            if len(pools) >= _POOL_CACHE:
+                pools.pop(next(iter(pools)))
+        pools[key] = rows  # most recently used last
+        return rows
+
+    def _lookup(self, ids: Sequence[str]) -> np.ndarray:
         if len(ids) > 1:
             try:  # one C-level look-up for the whole list when every id is a known string
                 return np.fromiter(itemgetter(*ids)(self.index), dtype=np.int64, count=len(ids))
