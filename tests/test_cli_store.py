@@ -130,7 +130,7 @@ def test_import_rejects_bad_files_and_changes_nothing(db, kf, tmp_path):
         "badts.jsonl": (good + "\n" + json.dumps({"user": "u", "type": "t", "ts": "2026/01/01"})).encode(),
         "nouser.jsonl": (good + "\n" + json.dumps({"type": "t"})).encode(),
     }
-    fragments = {"badjson.jsonl": ":2: bad JSON", "nonutf8.jsonl": ":2: not valid UTF-8",
+    fragments = {"badjson.jsonl": ":2: bad JSON", "nonutf8.jsonl": ":2: not UTF-8",
                  "bigtext.jsonl": ":2: 'text' is too large", "badts.jsonl": ":2: bad timestamp",
                  "nouser.jsonl": ":2: missing 'user'"}
     for name, content in cases.items():

@@ -107,9 +107,9 @@ def test_read_candidates_errors(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         read_candidates(tmp_path / "missing.jsonl")
     (tmp_path / "bad.jsonl").write_text('{"id": 1, "text": "x"}\n{nope\n')
-    with pytest.raises(InputError, match="line 2: bad JSON"):
+    with pytest.raises(InputError, match=":2: bad JSON"):
         read_candidates(tmp_path / "bad.jsonl")
-    with pytest.raises(InputError, match="line 1"):
+    with pytest.raises(InputError, match=":1: expected"):
         read_candidates(_write(tmp_path / "notext.jsonl", [{"id": 1}]))
     with pytest.raises(InputError, match="duplicate"):
         read_candidates(_write(tmp_path / "dup.jsonl", [{"id": 1, "text": "a"}, {"id": 1, "text": "b"}]))

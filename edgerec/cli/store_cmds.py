@@ -25,6 +25,7 @@ from edgerec.cli._common import (
     resolve_db,
 )
 from edgerec.errors import InputError
+from edgerec.jsonl import read_jsonl
 from edgerec.store import Event, EventStore
 
 UserOption = Annotated[str, typer.Option("--user", "-u", help="The app's user id.")]
@@ -65,29 +66,14 @@ def log(
     typer.echo(row)
 
 
-def _read_jsonl(path: Path) -> list[Event]:
+def _read_events(path: Path) -> list[Event]:
     """Parse and validate a JSONL file completely; the first bad line raises InputError with its number."""
-    if not path.exists():
-        raise InputError(f"no such file: {path}")
-    if path.is_dir():
-        raise InputError(f"{path} is a directory, expected a .jsonl file")
     out = []
-    with open(path, "rb") as fh:
-        for number, raw in enumerate(fh, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise InputError(f"{path}:{number}: not valid UTF-8") from None
-            if not line.strip():
-                continue
-            try:
-                data = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path}:{number}: bad JSON: {exc.msg}") from None
-            try:
-                out.append(Event.from_dict(data))
-            except InputError as exc:
-                raise InputError(f"{path}:{number}: {exc}") from None
+    for number, data in read_jsonl(path):
+        try:
+            out.append(Event.from_dict(data))
+        except InputError as exc:
+            raise InputError(f"{path.name}:{number}: {exc}") from None
     return out
 
 
@@ -99,7 +85,7 @@ def import_events(
     batch_size: Annotated[int, typer.Option("--batch-size", help="Events per transaction.", min=1)] = 1000,
 ) -> None:
     """Import events from a JSONL file. Every line is validated before anything is written."""
-    parsed = _read_jsonl(file)
+    parsed = _read_events(file)
     with open_store(db, key_file) as store:
         with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=Console(stderr=True), transient=True) as bar:

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from edgerec.errors import InputError
+from edgerec.jsonl import read_jsonl
 
 __all__ = [
     "META_FIELDS",
@@ -235,25 +236,10 @@ def validate_session(session: Any, where: str = "", n_routines: int | None = Non
 def _read_jsonl(path: Path, key: str) -> list[tuple[int, Any]]:
     """``(line number, obj[key])`` for each non-blank line of a JSONL file."""
     rows = []
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from None
-    with handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise InputError(f"{path.name}:{number}: not UTF-8 text") from None
-            if not line.strip():
-                continue
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path.name}:{number}: bad JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(obj, dict) or key not in obj:
-                raise InputError(f"{path.name}:{number}: expected an object with key {key!r}")
-            rows.append((number, obj[key]))
+    for number, obj in read_jsonl(path):
+        if not isinstance(obj, dict) or key not in obj:
+            raise InputError(f"{path.name}:{number}: expected an object with key {key!r}")
+        rows.append((number, obj[key]))
     return rows
 
 

@@ -9,7 +9,6 @@ cache and kept only in memory.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from edgerec.errors import InputError, UnknownUserError
+from edgerec.jsonl import read_jsonl
 from edgerec.rank.catalog import Catalog
 from edgerec.rank.head import train_head
 from edgerec.rank.history import Ranked
@@ -31,25 +31,15 @@ Embed = Callable[[list[str]], np.ndarray]
 def read_candidates(path: str | Path) -> list[tuple[str, str]]:
     """Read ``(id, text)`` pairs from a JSON-lines file; bad lines raise :class:`InputError`."""
     target = Path(path)
-    try:
-        lines = target.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise InputError(f"candidates file {target} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read candidates file {target}: {exc}") from None
+    if not target.exists():
+        raise InputError(f"candidates file {target} does not exist")
     out, seen = [], set()
-    for lineno, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InputError(f"{target.name} line {lineno}: bad JSON ({exc.msg})") from None
+    for lineno, row in read_jsonl(target):
         if not isinstance(row, dict) or "id" not in row or not isinstance(row.get("text"), str):
-            raise InputError(f'{target.name} line {lineno}: expected {{"id": ..., "text": "..."}}')
+            raise InputError(f'{target.name}:{lineno}: expected {{"id": ..., "text": "..."}}')
         item = str(row["id"])
         if item in seen:
-            raise InputError(f"{target.name} line {lineno}: duplicate id {item!r}")
+            raise InputError(f"{target.name}:{lineno}: duplicate id {item!r}")
         seen.add(item)
         out.append((item, row["text"]))
     if not out:
