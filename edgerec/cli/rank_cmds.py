@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 
 from edgerec.cli._common import DbOption, JsonOption, KeyFileOption, cli_errors, open_store, print_json
-from edgerec.errors import UnknownUserError
 
 __all__ = ["register", "rank"]
 
@@ -29,22 +28,11 @@ def rank(
     json_out: JsonOption = False,
 ) -> None:
     """Rank candidates for a user: rank, id, score and the past item behind each result."""
-    from edgerec.models.embed_cache import EmbeddingCache
-    from edgerec.models.embed import default_embedder
-    from edgerec.rank.candidates import rank_for_user, read_candidates
+    from edgerec.rank.candidates import rank_from_store, read_candidates
 
     items = read_candidates(candidates)
     with open_store(db, key_file) as store:
-        events = list(store.events(user=user))
-    if not events:
-        raise UnknownUserError(user)
-    embedder = default_embedder()
-    with EmbeddingCache(embedder) as cache:
-        results = rank_for_user(
-            events, user, items, k=k, context=datetime.now(timezone.utc),
-            embed_catalog=lambda texts: cache.embed_catalog(texts, progress=True),
-            embed_private=cache.embed_private,
-        )
+        results = rank_from_store(store, user, items, k=k, context=datetime.now(timezone.utc), progress=True)
     if json_out:
         for n, r in enumerate(results, 1):
             print_json({"rank": n, **r.to_dict()})

@@ -85,3 +85,35 @@ def rank_for_user(
     if learn:
         ranker.head = train_head(ranker, history)
     return ranker.rank(history, ids, k=k, context=context)
+
+
+def rank_from_store(
+    store,
+    user: str,
+    candidates: Sequence[tuple[str, str]],
+    *,
+    k: int = 10,
+    context: dict | datetime | None = None,
+    progress: bool | Callable[[int], None] = False,
+    config: RankerConfig | None = None,
+) -> list[Ranked]:
+    """Rank ``candidates`` for ``user`` of an open :class:`~edgerec.store.EventStore` with the default embedder.
+
+    Catalog texts go through the catalog embedding cache (``progress`` shows a
+    bar the first time a catalog is embedded); text from the user's own events
+    is embedded without any cache. Needs the ``embed`` extra (and ``train`` the
+    very first time, to export the model). An unknown user raises
+    :class:`UnknownUserError`.
+    """
+    from edgerec.models.embed import default_embedder
+    from edgerec.models.embed_cache import EmbeddingCache
+
+    events = list(store.events(user=user))
+    if not events:
+        raise UnknownUserError(user)
+    with EmbeddingCache(default_embedder()) as cache:
+        return rank_for_user(
+            events, user, candidates, k=k, context=context, config=config,
+            embed_catalog=lambda texts: cache.embed_catalog(texts, progress=progress),
+            embed_private=cache.embed_private,
+        )
