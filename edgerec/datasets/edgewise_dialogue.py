@@ -16,6 +16,7 @@ drawing each phenomenon with the probabilities of a
 from __future__ import annotations
 
 import random
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from edgerec.datasets import edgewise_chatter as chat
@@ -289,6 +290,38 @@ class Dialogue:
             self.assistant(rng.choice(["Okay.", "Sure.", "Alright, no change."]))
 
 
+def plan_turns(dia: Any, requests: Sequence[Request], usual: bool) -> list[list[tuple[str, list[tuple[str, Any]]]]]:
+    """Group requests into user turns: one device's settings stay together unless split
+    (the halves stay adjacent), and consecutive devices may share a turn.
+
+    ``dia`` is any dialogue with ``rng``, ``cfg``, ``phenomena`` and ``chance``;
+    both phrasings use this, so the same seed draws the same plan.
+    """
+    rng, cfg = dia.rng, dia.cfg
+    by_device: dict[str, list[tuple[str, Any]]] = {}
+    for device, name, value in requests:
+        by_device.setdefault(device, []).append((name, value))
+    groups = list(by_device.items())
+    rng.shuffle(groups)
+    units: list[tuple[str, list[tuple[str, Any]]]] = []
+    for device, settings in groups:
+        if len(settings) >= 2 and dia.chance(cfg.p_split_device, "split_device"):
+            cut = rng.randint(1, len(settings) - 1)
+            units += [(device, settings[:cut]), (device, settings[cut:])]
+        else:
+            units.append((device, settings))
+    turns: list[list[tuple[str, list[tuple[str, Any]]]]] = []
+    if usual:
+        dia.phenomena.add("usual")
+        return turns
+    for unit in units:
+        if turns and turns[-1][-1][0] != unit[0] and dia.chance(cfg.p_multi_request, "multi_request"):
+            turns[-1].append(unit)
+        else:
+            turns.append([unit])
+    return turns
+
+
 def render(
     rng: random.Random,
     cfg: SynthConfig,
@@ -309,30 +342,7 @@ def render(
     slots = sorted(rng.choices(["start", "middle", "end"], weights=[3, 1, 1], k=n_talk), key=["start", "middle", "end"].index)
     chit_chat = list(zip(slots, chat.small_talk(meta, rng, k=n_talk, opening=slots[:1] == ["start"]))) if n_talk else []
 
-    # Group by device, keeping a device's settings together unless split;
-    # the two halves of a split device stay next to each other.
-    by_device: dict[str, list[tuple[str, Any]]] = {}
-    for device, name, value in requests:
-        by_device.setdefault(device, []).append((name, value))
-    groups = list(by_device.items())
-    rng.shuffle(groups)
-    units: list[tuple[str, list[tuple[str, Any]]]] = []
-    for device, settings in groups:
-        if len(settings) >= 2 and dia.chance(cfg.p_split_device, "split_device"):
-            cut = rng.randint(1, len(settings) - 1)
-            units += [(device, settings[:cut]), (device, settings[cut:])]
-        else:
-            units.append((device, settings))
-    turns: list[list[tuple[str, list[tuple[str, Any]]]]] = []
-    if usual:
-        dia.phenomena.add("usual")
-    else:
-        for unit in units:
-            if turns and turns[-1][-1][0] != unit[0] and rng.random() < cfg.p_multi_request:
-                turns[-1].append(unit)
-                dia.phenomena.add("multi_request")
-            else:
-                turns.append([unit])
+    turns = plan_turns(dia, requests, usual)
 
     correction_turn = rng.randrange(len(turns)) if turns and dia.chance(cfg.p_correction, "correction") else None
     declined_after = rng.randrange(len(turns)) if turns and dia.chance(cfg.p_declined_proposal, "declined_proposal") else None

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from edgerec.datasets.edgewise import DEVICE_FIELDS
+from edgerec.datasets.edgewise_dialogue import plan_turns
 from edgerec.datasets.edgewise_world import different_value
 
 if TYPE_CHECKING:
@@ -792,27 +793,7 @@ def render(
         talk[0] = (rng.choice([f"{greeting}!", f"{greeting}, you there?", "Hiya."]),
                    rng.choice(["Hi! What can I do?", "Here and listening.", "Hello! What's up?"]))
 
-    units: list[tuple[str, list[tuple[str, Any]]]] = []
-    by_device: dict[str, list[tuple[str, Any]]] = {}
-    for device, field, value in requests:
-        by_device.setdefault(device, []).append((field, value))
-    groups = list(by_device.items())
-    rng.shuffle(groups)
-    for device, settings in groups:
-        if len(settings) >= 2 and dia.chance(cfg.p_split_device, "split_device"):
-            cut = rng.randint(1, len(settings) - 1)
-            units += [(device, settings[:cut]), (device, settings[cut:])]
-        else:
-            units.append((device, settings))
-    turns: list[list[tuple[str, list[tuple[str, Any]]]]] = []
-    if usual:
-        dia.phenomena.add("usual")
-    else:
-        for unit in units:
-            if turns and turns[-1][-1][0] != unit[0] and dia.chance(cfg.p_multi_request, "multi_request"):
-                turns[-1].append(unit)
-            else:
-                turns.append([unit])
+    turns = plan_turns(dia, requests, usual)
 
     def at(p: float, name: str) -> int | None:
         return rng.randrange(len(turns) + 1) if dia.chance(p, name) else None
