@@ -152,8 +152,7 @@ def forget(
             return
         if user is None and item is None:
             raise InputError("say what to forget: --user U (optionally with --item / --before), or --item I")
-        n = store.count(user=user) if item is None and before is None else sum(
-            1 for _ in store.events(user=user, item=item, until=before))
+        n = store.count(user=user, item=item, until=before)
         what = " ".join(p for p in [
             f"user {user!r}" if user else "every user", f"item {item!r}" if item else "",
             f"before {before}" if before else ""] if p)

@@ -431,9 +431,17 @@ class EventStore:
         except sqlite3.DatabaseError as exc:
             raise _db_error(exc, self.path) from None
 
-    def count(self, user: str | None = None) -> int:
-        """Number of stored events, for one user or all."""
-        sql, args = self._filters(user, None, None, None, None)
+    def count(
+        self,
+        user: str | None = None,
+        *,
+        since: str | datetime | None = None,
+        until: str | datetime | None = None,
+        type: str | None = None,
+        item: str | None = None,
+    ) -> int:
+        """Number of stored events matching the same filters as :meth:`events`, without decrypting any."""
+        sql, args = self._filters(user, since, until, type, item)
         return self._conn.execute(f"SELECT count(*) FROM events{sql}", args).fetchone()[0]
 
     def users(self) -> list[str]:
