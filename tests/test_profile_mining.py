@@ -133,3 +133,38 @@ def test_a_routine_inside_another_with_its_own_trigger_is_kept():
         ((("time_of_day", "morning"),), big),
         ((("time_of_day", "evening"),), small),
     }
+
+
+# --- trigger selection --------------------------------------------------------
+
+def test_sibling_routines_keep_the_field_they_differ_in():
+    """Weekday evenings and weekend evenings are two routines, not "evenings" plus an exception."""
+    rng = random.Random(3)
+    weekend = frozenset({("speaker.volume", 30)})
+    sessions = []
+    for _ in range(240):
+        m = meta(rng)
+        if rng.random() < 0.25 or m["time_of_day"] != "evening":
+            sessions.append(spontaneous(rng))
+        else:
+            sessions.append(MiningSession(m, NIGHT if m["day_of_week"] == "weekday" else weekend))
+    found = {r.items: r.triggers for r in mine_routines(sessions)}
+    assert found[NIGHT] == {"time_of_day": "evening", "day_of_week": "weekday"}
+    assert found[weekend] == {"time_of_day": "evening", "day_of_week": "weekend"}
+
+
+def test_a_field_that_is_rare_on_its_own_stays_when_few_sessions_share_the_other_triggers():
+    """All 40 group sessions are on weekdays, but weekdays are common and few other
+    sessions are rainy nights: the rate is shrunk towards the user's overall weekday rate,
+    so 40 of 40 still counts."""
+    rng = random.Random(11)
+    sessions = []
+    for _ in range(40):
+        sessions.append(MiningSession(meta(rng, time_of_day="night", weather="rainy", day_of_week="weekday"), NIGHT))
+    for _ in range(160):
+        m = meta(rng)
+        while m["time_of_day"] == "night" and m["weather"] == "rainy":
+            m = meta(rng)
+        sessions.append(MiningSession(m, frozenset({("tv.volume", rng.randrange(101))})))
+    found = {r.items: r.triggers for r in mine_routines(sessions)}
+    assert found[NIGHT] == {"time_of_day": "night", "day_of_week": "weekday", "weather": "rainy"}

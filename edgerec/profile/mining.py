@@ -19,6 +19,9 @@ The steps, each a pure function:
    other sessions matching the triggers chosen so far, and it is not implied by
    a trigger already chosen ("afternoon" implies "daylight" when the data
    always shows both).
+   The rate among those other sessions is shrunk towards the value's rate
+   among all other sessions, so a field still counts when few other
+   sessions share the triggers chosen so far.
 4. :func:`mine_routines` drops candidates without a trigger, unions of other
    routines, and parts of a routine with the same triggers.
 
@@ -83,6 +86,8 @@ class MiningConfig:
     ``assign_jaccard``: least Jaccard for a session to join a group it does not
     match exactly. ``prune_implied``: never add a value implied by a chosen one
     (night -> after_sunset when the user's data always pairs them).
+    ``prior_weight``: pseudo-sessions of the overall rate mixed into the rate
+    among the sessions matching the triggers chosen so far.
     """
 
     min_count: int = 3
@@ -93,6 +98,7 @@ class MiningConfig:
     routine_alpha: float = 1e-4
     assign_jaccard: float = 0.5
     prune_implied: bool = True
+    prior_weight: float = 8.0
 
 
 def binomial_tail(k: int, n: int, p: float) -> float:
@@ -242,14 +248,19 @@ def select_triggers(
         value, count = values.most_common(1)[0]
         if value is not None and count / len(members) >= config.trigger_share:
             candidates.append((key, value, count))
+    overall = {
+        (key, value): (sum(1 for s in others if s.meta.get(key) == value) + 1) / (len(others) + max(2, distinct[key]))
+        for key, value, _ in candidates
+    }
     chosen: dict[str, str] = {}
     while candidates:
         matching = [s for s in others if all(s.meta.get(k) == v for k, v in chosen.items())]
-        if chosen and not matching:
-            break  # nothing left to tell apart
         best = None
         for key, value, count in candidates:
-            rate = (sum(1 for s in matching if s.meta.get(key) == value) + 1) / (len(matching) + max(2, distinct[key]))
+            # the value's rate among the other sessions matching the triggers so far, shrunk
+            # towards its rate among all other sessions when few of them match
+            seen = sum(1 for s in matching if s.meta.get(key) == value)
+            rate = (seen + config.prior_weight * overall[key, value]) / (len(matching) + config.prior_weight)
             p_value = binomial_tail(count, len(members), rate)
             if best is None or (p_value, -count) < (best[0], -best[3]):
                 best = (p_value, key, value, count)
