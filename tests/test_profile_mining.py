@@ -168,3 +168,22 @@ def test_a_field_that_is_rare_on_its_own_stays_when_few_sessions_share_the_other
         sessions.append(MiningSession(m, frozenset({("tv.volume", rng.randrange(101))})))
     found = {r.items: r.triggers for r in mine_routines(sessions)}
     assert found[NIGHT] == {"time_of_day": "night", "day_of_week": "weekday", "weather": "rainy"}
+
+
+def test_a_context_every_routine_shares_is_not_read_as_implied():
+    """All routines run on weekdays, so almost every sunny or rainy session is a weekday one;
+    that must not make "weekday" look implied by the weather and drop it from the triggers."""
+    rng = random.Random(5)
+    sunny, rainy = frozenset({("tv.volume", 20)}), frozenset({("ac.mode", "heat")})
+    sessions = []
+    for _ in range(240):
+        m = meta(rng)
+        if rng.random() < 0.25:
+            sessions.append(spontaneous(rng))
+        elif m["day_of_week"] == "weekday" and m["weather"] in ("sunny", "rainy"):
+            sessions.append(MiningSession(m, sunny if m["weather"] == "sunny" else rainy))
+        else:
+            sessions.append(MiningSession(meta(rng, day_of_week="weekday", weather="sunny"), sunny))
+    found = {r.items: r.triggers for r in mine_routines(sessions)}
+    assert found[sunny] == {"day_of_week": "weekday", "weather": "sunny"}
+    assert found[rainy] == {"day_of_week": "weekday", "weather": "rainy"}

@@ -272,13 +272,34 @@ def select_triggers(
     return {key: chosen[key] for key in order if key in chosen}
 
 
-def _implications(sessions: Sequence[MiningSession], *, least: int = 10, share: float = 0.97) -> dict:
+def _implications(
+    sessions: Sequence[MiningSession],
+    *,
+    least: int = 10,
+    share: float = 0.97,
+    background: Sequence[MiningSession] | None = None,
+) -> dict:
     """For each context value, the other values that (nearly) always come with it.
 
     ``("time_of_day", "night")`` implies ``("sun_phase", "after_sunset")`` when
     at least ``share`` of the (at least ``least``) night sessions are after
     sunset. Such a value adds nothing to a trigger that has the first.
+
+    Routines bias the context of their sessions: when every routine of a user
+    runs on weekdays, nearly all sunny sessions are weekday ones without sunny
+    implying weekday. So when at least ``least`` ``background`` sessions (those
+    no routine explains) are given, an implication is kept only between fields
+    that depend on each other there (see :func:`_dependent_fields`).
+
+    >>> night = [MiningSession({"tod": "night", "sun": "set", "day": "wd"}, frozenset())] * 12
+    >>> bg = [MiningSession({"tod": t, "sun": u, "day": d}, frozenset())
+    ...       for t, u in [("night", "set"), ("noon", "up")] for d in ["wd", "wd", "we"]] * 2
+    >>> sorted(_implications(night)[("tod", "night")])
+    [('day', 'wd'), ('sun', 'set')]
+    >>> sorted(_implications(night, background=bg)[("tod", "night")])
+    [('sun', 'set')]
     """
+    linked = _dependent_fields(background) if background is not None and len(background) >= least else None
     by_value: dict[tuple[str, str], list[MiningSession]] = {}
     for session in sessions:
         for pair in session.meta.items():
@@ -289,7 +310,39 @@ def _implications(sessions: Sequence[MiningSession], *, least: int = 10, share: 
             continue
         counts = Counter(other for s in group for other in s.meta.items() if other[0] != pair[0])
         implied[pair] = {other for other, count in counts.items() if count / len(group) >= share}
+        if linked is not None:
+            implied[pair] = {other for other in implied[pair] if (pair[0], other[0]) in linked}
     return implied
+
+
+def _dependent_fields(sessions: Sequence[MiningSession], *, gain: float = 0.15) -> set[tuple[str, str]]:
+    """Ordered field pairs ``(a, b)`` where knowing ``a`` predicts ``b`` clearly better than chance.
+
+    Predicting each session's ``b`` as the most common ``b`` for its ``a`` must
+    be right at least ``gain`` more often than always guessing the most common ``b``.
+
+    >>> s = [MiningSession({"tod": t, "sun": u, "day": d}, frozenset())
+    ...      for t, u in [("night", "set"), ("noon", "up")] for d in ["wd", "wd", "we"]]
+    >>> sorted(_dependent_fields(s))
+    [('sun', 'tod'), ('tod', 'sun')]
+    """
+    fields = _field_order(sessions)
+    pairs: set[tuple[str, str]] = set()
+    n = len(sessions)
+    if not n:
+        return pairs
+    for a in fields:
+        for b in fields:
+            if a == b:
+                continue
+            joint = Counter((s.meta.get(a), s.meta.get(b)) for s in sessions)
+            best_given: dict[Any, int] = {}
+            for (va, _), count in joint.items():
+                best_given[va] = max(best_given.get(va, 0), count)
+            alone = Counter(s.meta.get(b) for s in sessions).most_common(1)[0][1]
+            if (sum(best_given.values()) - alone) / n >= gain:
+                pairs.add((a, b))
+    return pairs
 
 
 def mine_routines(sessions: Sequence[MiningSession], config: MiningConfig = MiningConfig()) -> list[MinedRoutine]:
@@ -302,7 +355,8 @@ def mine_routines(sessions: Sequence[MiningSession], config: MiningConfig = Mini
     candidates = [(p, count) for p, count in candidates if not _is_union(p, count, candidates)]
     patterns = _absorb_parts(sessions, candidates, config)
     groups = assign_sessions(sessions, patterns, config)
-    implied = _implications(sessions)
+    grouped = {i for group in groups for i in group}
+    implied = _implications(sessions, background=[s for i, s in enumerate(sessions) if i not in grouped])
     mined: list[MinedRoutine] = []
     for pattern, group in zip(patterns, groups):
         triggers = select_triggers(sessions, group, config, implied=implied if config.prune_implied else None)
