@@ -305,7 +305,8 @@ def _state(dia: BlindDialogue, device: str, name: str, value: Any, *, pronoun: b
         return f"{d} set to {v}"
     if name == "equalizer":
         return f"{ds} {noun} on {v}"
-    if (device, name) in (("ac", "temperature"), ("lights", "brightness")) and dia.rng.random() < 0.5:
+    if (device, name) in (("ac", "temperature"), ("lights", "brightness")) and not pronoun \
+            and dia.rng.random() < 0.5:
         return f"{d} at {v}"
     return f"{ds} {noun} at {v}"
 
