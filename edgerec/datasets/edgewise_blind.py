@@ -425,7 +425,7 @@ def _indirect_cue(device: str, name: str, value: Any, inputs: Mapping[str, str])
             return "I feel like bingeing a series."
         if value == "YouTube":
             return "I want to watch some videos."
-        return None
+        return f"I feel like using the {_plain_name(inputs[value])}." if inputs.get(value) else None
     if (device, name) == ("speaker", "equalizer"):
         return {"bass boost": "This song needs more punch in the low end.",
                 "treble boost": "The vocals sound muffled.", "balanced": "The music sounds lopsided."}[value]
@@ -577,7 +577,8 @@ def _single_turn(dia: BlindDialogue, device: str, name: str, value: Any, *, inde
     cfg, numeric = dia.cfg, isinstance(DEVICE_FIELDS[device][name], range)
     if name in ("volume", "brightness") and dia.chance(cfg.p_which_device, "which_device"):
         v = _value_phrase(dia, device, name, value)
-        dia.user(_cap(dia.pick([f"set the {name} to {v}", f"{name} to {v}, please", f"can you put the {name} on {v}?"])))
+        dia.user(_cap(dia.pick([f"set the {name} to {v}", f"{name} to {v}, please",
+                                f"can you put the {name} on {v}?"])))
         choices = {"volume": ("the TV", "the speaker"), "brightness": ("the TV", "the lights")}[name]
         dia.assistant(f"Sure — {choices[0]} or {choices[1]}?")
         d, _ = _device_ref(dia, device, False)
@@ -642,7 +643,8 @@ def _state_query(dia: BlindDialogue, device: str, name: str, value: Any, *, chan
         dia.assistant("It's armed right now." if value else "No, it's disarmed at the moment.")
     else:
         v = _value_phrase(dia, device, name, value, by_user=False)
-        dia.assistant(dia.pick([f"It's currently on {v}.", f"Right now it's at {v}.", f"It's set to {v} at the moment."]))
+        dia.assistant(dia.pick([f"It's currently on {v}.", f"Right now it's at {v}.",
+                                f"It's set to {v} at the moment."]))
     if not changes_later:
         dia.user(dia.pick(["Okay, leave it like that.", "Fine, keep it.", "Good, no change then."]))
         dia.assistant(dia.pick(["Okay, leaving it.", "Sure, I won't change it."]))
@@ -660,7 +662,8 @@ def _cancelled(dia: BlindDialogue, device: str, name: str, value: Any) -> None:
         dia.assistant(f"Okay, {_state(dia, device, name, value)}.")
         dia.user(dia.pick(["Wait, undo that. Cancel it and put it back how it was.",
                            "Hmm, no, cancel that — revert it please."]))
-        dia.assistant(dia.pick(["Cancelled, it's back to what it was before.", "Undone — back to the previous setting."]))
+        dia.assistant(dia.pick(["Cancelled, it's back to what it was before.",
+                                "Undone — back to the previous setting."]))
 
 
 def _declined(dia: BlindDialogue, device: str, name: str, value: Any) -> None:
