@@ -105,11 +105,11 @@ def test_hard_config_keeps_values_stated_and_roles_alternating():
         assert roles[0] == "user" and all(a != b for a, b in zip(roles, roles[1:]))
 
 
-def test_easy_config_uses_no_phenomenon():
+def test_easy_config_uses_no_configured_phenomenon():
     cfg = SynthConfig.for_difficulty("easy")
     for seed in range(100):
         requests, dia = _render(seed, cfg)
-        assert dia.phenomena == set()
+        assert dia.phenomena <= {"compact"}  # one clause per device is still a plain explicit request
         text = _text(dia.messages)
         assert all(blind.states_value(text, d, f, v, INPUTS) for d, f, v in requests)
 
@@ -143,7 +143,7 @@ def test_phenomena_appear_at_sane_rates(blind_users):
         assert 0.3 * p <= rate.get(name, 0) <= 1.3 * p, (name, rate.get(name))
     for name in ("words", "indirect", "ask_value", "relative", "proposal", "which_device", "hedge", "casual",
                  "distractor", "pronoun", "multi_request", "split_device", "named_input", "usual",
-                 "correction_same_turn", "correction_next_turn", "correction_misheard", "double_check"):
+                 "correction_same_turn", "correction_next_turn", "correction_misheard", "double_check", "compact"):
         assert 0 < rate.get(name, 0) < 0.9, (name, rate.get(name))
 
 

@@ -80,7 +80,7 @@ _CLAUSES: dict[tuple[str, str], list[str]] = {
                             "have {d} hold {v}", "get {d} to {v}"],
     ("ac", "mode"): ["put {d} in {v} mode", "switch {d} to {v} mode", "set {ds} mode to {v}",
                      "run {d} on {v}"],
-    ("ac", "fan_speed"): ["set {ds} fan to {v}", "put {ds} fan speed on {v}", "make {ds} fan speed {v}",
+    ("ac", "fan_speed"): ["set {ds} fan to {v}", "put {ds} fan on {v}", "make {ds} fan speed {v}",
                           "run {ds} blower at {v}"],
     ("lights", "brightness"): ["set {d} to {v}", "dim {d} to {v}", "bring {d} to {v}",
                                "put {ds} brightness at {v}"],
@@ -490,6 +490,53 @@ def _clamped_turn(dia: BlindDialogue, device: str, name: str, value: int) -> Non
 
 # --- the session --------------------------------------------------------------
 
+_P_COMPACT = 0.3
+"""Per unit of two or more settings: one clause names the device once ("the AC to cool, 21 degrees")."""
+
+_SHORT = {
+    ("tv", "volume"): ["volume {v}", "{v} volume"], ("tv", "brightness"): ["brightness {v}", "{v} brightness"],
+    ("tv", "input_source"): ["{v}"], ("ac", "temperature"): ["{v}"], ("ac", "mode"): ["{v} mode"],
+    ("ac", "fan_speed"): ["fan speed {v}", "the fan on {v}"],
+    ("lights", "brightness"): ["{v} brightness", "brightness {v}"], ("lights", "color"): ["{v} light", "a {v} colour"],
+    ("lights", "mode"): ["{v} mode"], ("speaker", "volume"): ["volume {v}", "{v} volume"],
+    ("speaker", "equalizer"): ["{v}", "the {v} EQ"], ("security", "alarm_volume"): ["siren volume {v}",
+                                                                                    "alarm volume {v}"],
+}
+
+
+def _short(dia: BlindDialogue, device: str, name: str, value: Any) -> str:
+    """A setting as a noun phrase for a compact clause ("fan speed 2", "22 degrees", "warm white")."""
+    if name == "armed":
+        return "armed" if value else "disarmed"
+    if name == "temperature":
+        n = _number(dia, value, dia.cfg.p_words)
+        v = dia.pick([f"{n} degrees", f"{n}°C" if n.isdigit() else f"{n} degrees"])
+    elif name in ("volume", "brightness", "alarm_volume", "fan_speed"):
+        v = _number(dia, value, dia.cfg.p_words)
+        if name != "fan_speed" and dia.rng.random() < 0.4:
+            v += "%" if v.isdigit() else " percent"
+    else:
+        v = _value_phrase(dia, device, name, value)
+    return dia.pick(_SHORT[(device, name)]).format(v=v)
+
+
+def _compact_clause(dia: BlindDialogue, device: str, settings: list[tuple[str, Any]], *, pronoun: bool) -> str:
+    """Several settings of one device in one clause, the device named once."""
+    d, _ = _device_ref(dia, device, pronoun)
+
+    def order(setting: tuple[str, Any]) -> int:  # options first, then temperature, then the rest
+        spec = DEVICE_FIELDS[device][setting[0]]
+        return 0 if not isinstance(spec, range) else 1 if setting[0] == "temperature" else 2
+
+    parts = [_short(dia, device, name, value) for name, value in sorted(settings, key=order)]
+    form = dia.rng.random()
+    if form < 0.5:
+        return f"set {d} to {parts[0]}, with {_join(parts[1:])}"
+    if form < 0.8:
+        return f"get {d} going with {_join(parts)}"
+    return f"have {d} on {_join(parts)}".replace(" on armed", " armed").replace(" on disarmed", " disarmed")
+
+
 def _direct_turn(dia: BlindDialogue, units: list[Unit], *, voice: str, last_device: str | None,
                  correction: tuple[int, int, str] | None) -> None:
     """One user request for the turn's units, and the assistant's reply."""
@@ -506,6 +553,12 @@ def _direct_turn(dia: BlindDialogue, units: list[Unit], *, voice: str, last_devi
             d, _ = _device_ref(dia, device, False)
             sentences_before.append(dia.pick([f"About {d}.", f"Okay, {d}.", f"Now, about {d}."]))
             pronoun = True
+        fixing_here = correction is not None and correction[0] == u
+        if len(settings) >= 2 and not fixing_here and dia.rng.random() < _P_COMPACT:
+            dia.phenomena.add("compact")
+            clauses.append(_compact_clause(dia, device, settings, pronoun=pronoun))
+            said += [(device, name, value) for name, value in settings]
+            continue
         for s, (name, value) in enumerate(settings):
             pron = pronoun or s > 0
             numeric = isinstance(DEVICE_FIELDS[device][name], range)
