@@ -11,6 +11,15 @@ words, an explicit option name, or the name of what is plugged into a TV
 input), and a setting that is declined or cancelled is said to be so.
 :func:`states_value` checks the first half of that promise.
 
+Phenomena (names in ``.phenomena``), drawn with the matching ``SynthConfig.p_*``:
+context_preface, small_talk, distractor, off_schema, closing, casual, words,
+assistant_words, hedge, pronoun, topic, multi_request and split_device (from
+``plan_turns``), indirect, ask_value, relative, proposal, declined_proposal,
+cancel, state_query, which_device, clamped, named_input, habit_contrast,
+from_value, double_check, usual, and correction with its kind
+(correction_same_turn, correction_next_turn, correction_misheard). ``compact``
+(several settings of one device in one clause) has no config field.
+
 >>> import random
 >>> from edgerec.datasets.edgewise_synth import SynthConfig
 >>> d = render(random.Random(3), SynthConfig(), {"time_of_day": "night"}, [("ac", "temperature", 21)], inputs={})
@@ -348,24 +357,24 @@ def _casual(text: str) -> str:
 # --- filler -------------------------------------------------------------------
 
 _SMALL_TALK = [
-    ("Did you know I ran {a} kilometres this morning?", "That's impressive! Your legs must be tired."),
+    ("Did you know I ran {c} kilometres this morning?", "That's impressive! Your legs must be tired."),
     ("My sister is visiting in {a} days, I can't wait.", "How lovely! I hope you have a great time together."),
     ("I've been reading the same book for {a} weeks now, it's endless.", "Some books are worth taking slowly."),
-    ("Guess what, my team won {a} to {b} last night!", "Congratulations, that sounds like a great match."),
+    ("Guess what, my team won {c} to {b} last night!", "Congratulations, that sounds like a great match."),
     ("Ugh, I have {a} emails waiting for me.", "That's a lot — one at a time!"),
     ("Any idea how long it takes to bake bread? The recipe says {a} minutes.", "Usually about that long, yes."),
-    ("I planted {a} tomato seedlings today.", "Nice, you'll have plenty of tomatoes this summer."),
+    ("I planted {c} tomato seedlings today.", "Nice, you'll have plenty of tomatoes this summer."),
     ("Do you ever get bored?", "Not really — I enjoy helping out around the house."),
     ("Tell me something nice.", "You've already done {a} good things today, I'm sure of it."),
     ("I finally fixed the bike after {a} tries.", "Persistence pays off!"),
 ]
 _DISTRACTORS = [
-    "I've got {a} people coming over at {b}.", "The bus was {a} minutes late again.",
+    "I've got {c} people coming over at {b}.", "The bus was {a} minutes late again.",
     "It's {a} degrees outside, apparently.", "My phone is on {a} percent battery.",
     "I'm meeting Sam at {b} o'clock.", "I just did {a} push-ups.", "Only {a} more days till the holidays.",
 ]
 _OFF_SCHEMA = [
-    ("Preheat the oven to {a} degrees as well.", "Sorry, I can't control the oven from here."),
+    ("Preheat the oven to {o} degrees as well.", "Sorry, I can't control the oven from here."),
     ("And close the blinds about {a} percent of the way.", "I'm afraid the blinds aren't connected to me."),
     ("Set a timer for {a} minutes too.", "I can't set timers, sorry — only your home devices."),
     ("Can you start the robot vacuum at {b}?", "The vacuum isn't something I can control, unfortunately."),
@@ -375,9 +384,10 @@ _GREETINGS = ["Hi!", "Hey there.", "Hello!", "Evening!", "Morning!", "Hi, it's m
 
 
 def _fill(dia: BlindDialogue, template: str) -> str:
-    a = dia.rng.randint(2, 95)
-    b = dia.rng.randint(1, 12)
-    return template.format(a=a if dia.rng.random() < 0.7 else number_words(a), b=b)
+    a, b, c = dia.rng.randint(2, 95), dia.rng.randint(1, 12), dia.rng.randint(2, 12)
+    o = dia.rng.randrange(150, 250, 10)
+    words = dia.rng.random() >= 0.7
+    return template.format(a=number_words(a) if words else a, b=b, c=number_words(c) if words else c, o=o)
 
 
 def _preface(dia: BlindDialogue) -> str:
