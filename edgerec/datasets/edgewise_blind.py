@@ -80,19 +80,21 @@ _PLURAL = {"lights"}
 # User clause templates: {d} device ("the TV" / "it"), {ds} possessive ("the TV's" / "its"), {v} value.
 _CLAUSES: dict[tuple[str, str], list[str]] = {
     ("tv", "volume"): ["set {ds} volume to {v}", "put {ds} sound at {v}", "make {ds} volume {v}",
-                       "bring {ds} volume to {v}"],
+                       "bring {ds} volume to {v}", "adjust {ds} volume to {v}"],
     ("tv", "brightness"): ["set {ds} brightness to {v}", "put {ds} picture brightness at {v}",
-                           "change {ds} backlight to {v}", "make {ds} screen brightness {v}"],
+                           "change {ds} backlight to {v}", "make {ds} screen brightness {v}",
+                           "adjust {ds} brightness to {v}"],
     ("tv", "input_source"): ["switch {d} to {v}", "change {ds} input to {v}", "flip {d} over to {v}",
                              "put {d} on {v}"],
     ("ac", "temperature"): ["set {d} to {v}", "set {ds} temperature to {v}", "put {d} on {v}",
-                            "have {d} hold {v}", "get {d} to {v}"],
+                            "have {d} hold {v}", "get {d} to {v}", "adjust {ds} thermostat to {v}",
+                            "keep {d} at {v}"],
     ("ac", "mode"): ["put {d} in {v} mode", "switch {d} to {v} mode", "set {ds} mode to {v}",
                      "run {d} on {v}"],
     ("ac", "fan_speed"): ["set {ds} fan to {v}", "put {ds} fan on {v}", "make {ds} fan speed {v}",
-                          "run {ds} blower at {v}"],
+                          "run {ds} blower at {v}", "adjust {ds} fan to {v}"],
     ("lights", "brightness"): ["set {d} to {v}", "dim {d} to {v}", "bring {d} to {v}",
-                               "put {ds} brightness at {v}"],
+                               "put {ds} brightness at {v}", "adjust {ds} brightness to {v}"],
     ("lights", "color"): ["make {d} {v}", "switch {d} to {v}", "change {ds} colour to {v}",
                           "set {ds} color to {v}"],
     ("lights", "mode"): ["put {d} on {v} mode", "set {ds} mode to {v}", "switch {d} to {v} mode"],
@@ -140,10 +142,10 @@ _ARMED_WORDS = {True: ["armed", "arm", "arming", "activate", "activated"],
 _SWITCHED = {True: r"\bswitch(?:ed)?\s+(?:[\w']+\s+){1,4}on\b", False: r"\bswitch(?:ed)?\s+(?:[\w']+\s+){1,4}off\b"}
 
 _NUMBER_SHAPES = {
-    "volume": ["{n}", "{n}", "{n}%", "{n} percent", "{n} out of 100", "level {n}"],
+    "volume": ["{n}", "{n}", "{n}%", "{n} percent", "{n} out of 100", "level {n}", "{n} per cent"],
     "alarm_volume": ["{n}", "{n}%", "{n} percent", "{n} out of 100"],
-    "brightness": ["{n}%", "{n} percent", "{n}", "{n} out of 100"],
-    "temperature": ["{n} degrees", "{n}°C", "{n} degrees Celsius", "{n}"],
+    "brightness": ["{n}%", "{n} percent", "{n}", "{n} out of 100", "{n} per cent"],
+    "temperature": ["{n} degrees", "{n}°C", "{n} degrees Celsius", "{n}", "{n}°"],
     "fan_speed": ["{n}", "speed {n}", "{n} out of 3", "level {n}"],
 }
 
@@ -278,9 +280,9 @@ def _value_phrase(dia: BlindDialogue, device: str, name: str, value: Any, *, by_
         shape = dia.pick(_NUMBER_SHAPES[name])
         said = shape.format(n=n)
         if not n.isdigit():
-            said = said.replace("%", " percent").replace("°C", " degrees")
+            said = said.replace("%", " percent").replace("°C", " degrees").replace("°", " degrees")
         if hedge:
-            said = dia.pick(["around ", "about ", "roughly ", "something like "]) + said
+            said = dia.pick(["around ", "about ", "roughly ", "something like ", "say, "]) + said
         return said
     if name == "input_source" and by_user and value in ("HDMI1", "HDMI2", "AV") and dia.inputs.get(value) \
             and dia.chance(dia.cfg.p_named_input, "named_input"):
@@ -331,6 +333,7 @@ def _confirm(dia: BlindDialogue, settings: Sequence[Request], *, force_values: b
         dia.assistant(dia.pick([
             f"Done — {listed}.", f"All set: {listed}.", f"Okay! I've got {listed}.",
             f"Sure thing. You now have {listed}.", f"No problem, {listed}.", f"Got it — {listed}.",
+            f"Done! {_cap(listed)} 👍", f"{_cap(listed)} — all done.",
         ]))
     else:
         dia.assistant(dia.pick(["Done!", "All done.", "Sure, it's done.", "Taken care of.", "You got it.",
