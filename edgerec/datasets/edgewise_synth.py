@@ -41,6 +41,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from edgerec.datasets import edgewise_blind as blind
 from edgerec.datasets import edgewise_chatter as chat
 from edgerec.datasets import edgewise_heldout as heldout
 from edgerec.datasets import edgewise_phrasing as say
@@ -178,8 +179,9 @@ class SynthConfig:
 
 
 DIFFICULTIES = ("easy", "normal", "hard")
-PHRASINGS = ("default", "heldout")
-"""Wordings: the default templates, or the held-out ones of :mod:`edgerec.datasets.edgewise_heldout`."""
+PHRASINGS = ("default", "heldout", "blind")
+"""Wordings: the default templates, the held-out ones of :mod:`edgerec.datasets.edgewise_heldout`, or the
+independently written ones of :mod:`edgerec.datasets.edgewise_blind`."""
 
 
 @dataclass(frozen=True)
@@ -249,9 +251,10 @@ def synthesize_user(
 ) -> tuple[EdgewiseUser, list[SessionTrace]]:
     """One synthetic user (with routines, character and ``applied``) and its traces.
 
-    ``phrasing="heldout"`` keeps the same world (routines, meta, enacted
+    ``phrasing="heldout"`` (or ``"blind"``) keeps the same world (routines, meta, enacted
     routines, final settings) and rewrites every session's messages with
-    :mod:`edgerec.datasets.edgewise_heldout`, from a random stream of its own.
+    :mod:`edgerec.datasets.edgewise_heldout` (or :mod:`edgerec.datasets.edgewise_blind`),
+    from a random stream of its own.
 
     >>> user, traces = synthesize_user(0, sessions=5, seed=1)
     >>> len(user.sessions), len(traces), 3 <= len(user.routines) <= 6
@@ -263,6 +266,7 @@ def synthesize_user(
     if phrasing not in PHRASINGS:
         raise InputError(f"unknown phrasing {phrasing!r} (known: {', '.join(PHRASINGS)})")
     wording = random.Random(f"edgewise-heldout:{seed}:{index}")
+    blind_wording = random.Random(f"edgewise-blind:{seed}:{index}")
     rng = random.Random(f"edgewise-synth:{seed}:{index}")
     character = chat.character_text(rng)
     routines = make_routines(rng, cfg)
@@ -290,6 +294,8 @@ def synthesize_user(
         dia = render(rng, user_cfg, meta, requests, inputs=inputs, usual=usual)
         if phrasing == "heldout":  # the default render above still runs, so the world's draws stay the same
             dia = heldout.render(wording, user_cfg, meta, requests, inputs=inputs, usual=usual)
+        elif phrasing == "blind":  # likewise, from a stream of its own
+            dia = blind.render(blind_wording, user_cfg, meta, requests, inputs=inputs, usual=usual)
         out_sessions.append({"session_id": sid, "meta": meta, "messages": dia.messages})
         traces.append(SessionTrace(actions_of(requests), enacted, frozenset(phenomena | dia.phenomena)))
     user = EdgewiseUser(sessions=out_sessions, applied=applied, character=character, routines=routines, index=index)
