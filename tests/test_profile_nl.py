@@ -60,3 +60,16 @@ def test_invented_numbers_fail():
 
 def test_without_a_model_the_template_is_labelled():
     assert summarize(ROUTINES)[1] == TEMPLATE_LABEL
+
+
+def test_a_summary_that_states_nothing_checkable_is_rejected():
+    # what the 135M model writes when it does not copy: true-sounding and empty
+    fluff = ("This person has a unique set of habits. They prioritize lighting, sound and entertainment, "
+             "which can be tailored to fit their lifestyle.")
+    assert not faithful(fluff, ROUTINES)
+    assert summarize(ROUTINES, ScriptedModel(fluff)) == (template_profile(ROUTINES), REJECTED_LABEL)
+
+
+def test_one_routine_stated_of_two_is_not_enough():
+    assert not faithful("On sunny weekday mornings the AC runs on auto at 25.", ROUTINES)
+    assert faithful("On sunny weekday mornings the AC runs on auto at 25.", ROUTINES[:1])

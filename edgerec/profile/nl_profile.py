@@ -22,7 +22,7 @@ __all__ = ["describe_triggers", "describe_actions", "describe_routine", "templat
            "fact_terms", "faithful", "summarize", "TEMPLATE_LABEL", "REJECTED_LABEL"]
 
 TEMPLATE_LABEL = "template (no LLM: install edgerec[llm] for a written summary)"
-REJECTED_LABEL = "template (the LLM's summary stated facts not in the routines, so it was not used)"
+REJECTED_LABEL = "template (the LLM's summary failed the fact check: facts not in the routines, or too few of them)"
 
 _TIME = {"morning": "mornings", "afternoon": "afternoons", "evening": "evenings", "night": "nights"}
 _SUN = {"before_sunrise": "before sunrise", "daylight": "in daylight", "after_sunset": "after sunset"}
@@ -117,12 +117,21 @@ def fact_terms(text: str) -> frozenset[str]:
     return frozenset(w for w in words if w.isdigit() or w in _FACT_WORDS)
 
 
+def _stated(sentence_terms: frozenset[str], routine: Mapping[str, Any]) -> bool:
+    """Whether a sentence names a routine's context and at least one of its settings."""
+    when = fact_terms(describe_triggers(routine.get("triggers") or {}))
+    what = fact_terms(describe_actions(routine.get("actions") or {}))
+    return bool(when | what) and when <= sentence_terms and bool(sentence_terms & what)
+
+
 def faithful(summary: str, routines: Sequence[Mapping[str, Any]]) -> bool:
-    """Whether every sentence of ``summary`` only states facts of one routine.
+    """Whether ``summary`` states the main routines, and only facts of one routine per sentence.
 
     A sentence naming values of two different routines ("weekday mornings ...
     TV volume 20" when 20 belongs to the afternoon routine), or a number found
-    in no routine, fails.
+    in no routine, fails. So does a text that says nothing checkable: at least
+    two routines (one when there is one) must each be stated in a sentence with
+    their context and one of their settings.
 
     >>> r = [{"triggers": {"time_of_day": "night"}, "actions": {"security": {"armed": True}}},
     ...      {"triggers": {"time_of_day": "morning"}, "actions": {"tv": {"volume": 20}}}]
@@ -130,13 +139,17 @@ def faithful(summary: str, routines: Sequence[Mapping[str, Any]]) -> bool:
     True
     >>> faithful("At night the TV is at 20.", r)
     False
+    >>> faithful("You have a rich set of habits built around your lights and TV.", r)
+    False
     """
     lines = [fact_terms(describe_routine(r)) for r in routines]
+    stated: set[int] = set()
     for sentence in re.split(r"[.!?\n]+", summary):
         terms = fact_terms(sentence)
         if terms and not any(terms <= line for line in lines):
             return False
-    return True
+        stated.update(i for i, (r, line) in enumerate(zip(routines, lines)) if terms <= line and _stated(terms, r))
+    return len(stated) >= min(2, len(routines))
 
 
 def llm_profile(llm: Any, routines: Sequence[Mapping[str, Any]], *, max_tokens: int = 96) -> str:
