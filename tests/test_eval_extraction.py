@@ -18,9 +18,9 @@ def test_scores_count_items_over_all_sessions():
     def fake(messages):
         return answers[messages[0]["text"]]
 
-    traces = [SessionTrace(actions={"tv": {"volume": 20}}, phenomena=frozenset({"a"})),
-              SessionTrace(actions={"ac": {"mode": "heat", "temperature": 22}}, phenomena=frozenset({"a", "b"})),
-              SessionTrace(actions={"lights": {"brightness": 5}}, phenomena=frozenset({"b"}))]
+    traces = [SessionTrace(routines=[], actions={"tv": {"volume": 20}}, phenomena=frozenset({"a"})),
+              SessionTrace(routines=[], actions={"ac": {"mode": "heat", "temperature": 22}}, phenomena=frozenset({"a", "b"})),
+              SessionTrace(routines=[], actions={"lights": {"brightness": 5}}, phenomena=frozenset({"b"}))]
     scores = extraction_scores([_user(3)], [traces], extractor=fake)
     # 3 predicted items, 2 right; 4 true items; only the first session exact
     assert scores == pytest.approx({"session_exact": 1 / 3, "precision": 2 / 3, "recall": 2 / 4})
@@ -30,12 +30,12 @@ def test_scores_count_items_over_all_sessions():
 
 
 def test_empty_sessions_are_exact():
-    assert extraction_scores([_user(1)], [[SessionTrace(actions={})]], extractor=lambda m: {}) == {
+    assert extraction_scores([_user(1)], [[SessionTrace(routines=[], actions={})]], extractor=lambda m: {}) == {
         "session_exact": 1.0, "precision": 1.0, "recall": 1.0}
 
 
 def test_mismatched_lengths_are_an_input_error():
     with pytest.raises(InputError):
-        extraction_scores([_user(2)], [[SessionTrace(actions={})]], extractor=lambda m: {})
+        extraction_scores([_user(2)], [[SessionTrace(routines=[], actions={})]], extractor=lambda m: {})
     with pytest.raises(InputError):
         extraction_scores([_user(1)], [], extractor=lambda m: {})

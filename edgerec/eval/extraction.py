@@ -15,7 +15,7 @@ predicted item at all precision is 1.0; with no true item recall is 1.0.
 >>> from edgerec.datasets.edgewise_synth import SessionTrace
 >>> user = EdgewiseUser(sessions=[{"meta": {}, "messages": [
 ...     {"role": "user", "text": "TV volume to 20 please."}]}])
->>> extraction_scores([user], [[SessionTrace(actions={"tv": {"volume": 20}})]])
+>>> extraction_scores([user], [[SessionTrace(routines=[], actions={"tv": {"volume": 20}})]])
 {'session_exact': 1.0, 'precision': 1.0, 'recall': 1.0}
 """
 
@@ -88,7 +88,8 @@ def extraction_by_phenomenon(
     >>> from edgerec.datasets.edgewise import EdgewiseUser
     >>> from edgerec.datasets.edgewise_synth import SessionTrace
     >>> user = EdgewiseUser(sessions=[{"meta": {}, "messages": [{"role": "user", "text": "Lights to 30%."}]}])
-    >>> trace = SessionTrace(actions={"lights": {"brightness": 30}}, phenomena=frozenset({"explicit"}))
+    >>> trace = SessionTrace(routines=[], actions={"lights": {"brightness": 30}},
+    ...                      phenomena=frozenset({"explicit"}))
     >>> extraction_by_phenomenon([user], [[trace]])["explicit"]["n"]
     1.0
     """
