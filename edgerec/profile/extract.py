@@ -46,6 +46,7 @@ _STATE_QUESTION = re.compile(r"^(?:what|what's|which|how|is|are|was|were|do|does
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _STATE_REPORT = re.compile(r"\b(?:currently|right now|at the moment|is already|are already|was|were|used to)\b")
 _CLAUSE_SPLIT = re.compile(r"[.!?;]+(?:\s|$)|,\s*|\s+(?:and then|and also|and|then|but|also|plus|while|after that)\s+")
+_NUMBER_TOKEN = r"\d+|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ])?(?:one|two|three|four|five|six|seven|eight|nine)|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|(?:a |one )?hundred"
 _NUMERIC_FIELDS = ("alarm_volume", "volume", "brightness", "temperature", "fan_speed")
 _NUMERIC_PATHS = frozenset({"tv.volume", "tv.brightness", "ac.temperature", "ac.fan_speed", "lights.brightness",
                             "speaker.volume", "security.alarm_volume"})
@@ -94,6 +95,11 @@ def normalize(text: str) -> str:
     text = re.sub(r"\b(brightness|backlight|volume|loudness)((?: to| at| on)?) (?:max|maximum|full)\b", r"\1\2 100", text)
     text = re.sub(r"\b(?:max|maximum|full) (brightness|volume)\b", r"100 \1", text)
     text = re.sub(r"\ba\s*/\s*c\b|\ba\.c\.(?=\s|$)", "ac", text)
+    # "80 out of 100", "2/3", "level 2 of 3": the scale is not a setting
+    text = re.sub(rf"\b({_NUMBER_TOKEN})\s*(?:/|\bout of\b|\bof\b)\s*(?:a |one )?(?:100|hundred|10|ten|3|three)\b",
+                  r"\1", text)
+    text = re.sub(r"#\s*(?=\d)|\bno\.\s*(?=\d)", "", text)  # "HDMI #1", "no. 2"
+    text = re.sub(r"\s*(?:&|\+|→|->|=>)\s*", " and ", text)
     text = re.sub(r"\bt\.v\.(?=\s|$)|\bt\s*/\s*v\b", "tv", text)
     return re.sub(r"\s+", " ", text).strip()
 

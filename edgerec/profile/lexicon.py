@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from edgerec.profile.device_words import DEVICE_NOUNS, FIELD_WORDS
+
 __all__ = ["Cue", "find_cues", "DEVICE_DEFAULT_FIELD"]
 
 
@@ -48,15 +50,7 @@ def _strong(pattern: str, payload: Any) -> tuple[str, re.Pattern[str], Any]:
     return "strong_value", re.compile(pattern), payload
 
 
-_DEVICES = [
-    _cue("device", r"\b(?:tv|tvs|television|telly|screen)\b", "tv"),
-    _cue("device", r"\b(?:ac|a/c|air ?con(?:ditioner|ditioning)?|aircon|climate(?: control)?|thermostat|"
-                   r"hvac|air conditioning unit|cooling system|heating system)\b", "ac"),
-    _cue("device", r"\b(?:lights?|lighting|lamps?|bulbs?)\b", "lights"),
-    _cue("device", r"\b(?:speakers?|sound ?system|stereo|music|audio|sound ?bar|playlist)\b", "speaker"),
-    _cue("device", r"\b(?:security(?: system)?|alarm(?: system)?|home security|house alarm|burglar alarm)\b",
-         "security"),
-]
+_DEVICES = [_cue("device", pattern, device) for device, pattern in DEVICE_NOUNS.items()]
 
 # Devices outside the schema: a clause about them sets nothing we model.
 _OTHER_DEVICES = [
@@ -66,20 +60,7 @@ _OTHER_DEVICES = [
                          r"fireplace|hot tub|pool|boiler|water heater|camera|doorbell)\b"),
 ]
 
-_FIELDS = [
-    _cue("field", r"\b(?:alarm(?:'s)? volume|volume (?:of|on|for) the (?:security )?alarm|siren(?: volume)?|"
-                  r"alarm (?:loudness|sound level))\b", ("alarm_volume", ("security",))),
-    _cue("field", r"\b(?:volume|loudness|sound level|louder|quieter|softer|how loud|loud)\b", ("volume", ("tv", "speaker", "security"))),
-    _cue("field", r"\b(?:brightness|bright|brighter|dim|dimmer|dimmed|dimming|backlight|picture)\b", ("brightness", ("lights", "tv"))),
-    _cue("field", r"\b(?:temp|temperature|degrees?|deg|celsius|in here|warmer|cooler|colder|hotter)\b",
-         ("temperature", ("ac",))),
-    _cue("field", r"\bfan(?: speed| level| setting)?\b", ("fan_speed", ("ac",))),
-    _cue("field", r"\b(?:input(?: source)?|source|hdmi)\b", ("input_source", ("tv",))),
-    _cue("field", r"\b(?:colou?r(?: temperature)?|tone|hue)\b", ("color", ("lights",))),
-    _cue("field", r"\b(?:equali[sz]er|eq|sound profile|sound mode)\b", ("equalizer", ("speaker",))),
-    _cue("field", r"\bmode\b", ("mode", ("ac", "lights"))),
-    _cue("field", r"(?:\bpercent\b|\bper cent\b|%)", ("percent", ("lights", "tv", "speaker"))),
-]
+_FIELDS = [_cue("field", pattern, payload) for pattern, payload in FIELD_WORDS]
 
 _V = "value"
 _VALUES = [
