@@ -209,6 +209,28 @@ def _focus_on_named_setting(cues: Sequence[Cue], focus: _Focus) -> None:
         focus.device, focus.path = device, f"{device}.{name}"
 
 
+_UNDO = "undo"  # a clause result (_UNDO, device or None): take back the last request
+# Nouns after "the"/"my" that name no device, so do not end the talk about one.
+_GENERIC_NOUNS = frozenset(
+    "room rooms house home place flat apartment living bedroom kitchen lounge office den mood vibe atmosphere evening "
+    "night morning day afternoon weekend moment time way one usual same rest others other whole sun heat cold "
+    "settings setting level levels value values system thing things stuff lot end best last first next".split()
+)
+_THING_AFTER_VERB = re.compile(
+    r"^(?:\w+ )?(?:please )?(?:turn on|turn off|switch on|switch off|start|stop|open|close|feed|water|warm|heat|cool|"
+    r"lock|unlock|run|empty|fill|clean|charge|boil|preheat|set|put|get|have|make|dim|turn|switch|check|"
+    r"start up|fire up|power up|power on|power off) (?:up |on |off )?(?:the|my|our) (\w+)"
+)
+
+
+def _names_unknown_thing(clause: str, cues: Sequence[Cue]) -> bool:
+    """Whether the clause is an order about a thing outside the schema ("feed the fish")."""
+    if any(c.kind in ("device", "field", "strong_value", "cancel") for c in cues):
+        return False
+    match = _THING_AFTER_VERB.search(clause)
+    return bool(match) and match.group(1) not in _GENERIC_NOUNS
+
+
 def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool]:
     """Settings one clause asks for, in text order, and whether it named a setting left unfilled.
 
@@ -217,14 +239,16 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
     cues = find_cues(clause)
     if any(c.kind == "other_device" for c in cues) and not any(c.kind == "device" for c in cues):
         return [], False  # "close the blinds halfway", "fridge to 2 degrees"
+    if _names_unknown_thing(clause, cues):
+        focus.device, focus.path, focus.guessed = None, None, None
+        return [], False  # "warm the towel rail", "feed the fish": a thing we do not model
     cancel = next((c for c in cues if c.kind == "cancel"), None)
     if cancel is not None:
         device = _nearest(cues, cancel.start, list(DEVICE_DEFAULT_FIELD))
         explicit = re.search(r"back|undo|revert|as it was|as they were|(?:cancel|scratch|scrap|forget|undo) (?:that|it)",
                              clause)
         if device is not None or explicit:
-            device = device or focus.device
-            return ([(f"{device}.*", None)] if device else []), False
+            return [(_UNDO, device)], False
     if any(c.kind in ("negation", "cancel") for c in cues):
         return [], False
     found: list[tuple[int, str, Any]] = []
@@ -304,6 +328,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
     """
     settings: dict[str, Any] = {}
     unresolved: list[Unresolved] = []
+    groups: list[dict[str, Any]] = []  # per request: the paths it set and their values before it
     focus = _Focus()
     asks_which = False  # the assistant asked which device ("the TV or the lights?")
     offered: list[tuple[str, Any]] = []  # proposed in a question: needs a yes
@@ -327,24 +352,61 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         if offered or told:
             agreed = bool(_AFFIRM.search(text)) and not _REJECT.search(text)
             if trust_statements and (offered or not _REJECT.search(text)):
-                settings.update(told)  # a yes/no answers the question, not the statements
-            if agreed:
-                settings.update(offered)
+                # statements restate the last request: they join its group
+                last = groups[-1] if groups else {}
+                for path, value in told:
+                    _apply(settings, last, path, value)
+                if last and not groups:
+                    groups.append(last)
+            if agreed and offered:
+                accepted: dict[str, Any] = {}
+                for path, value in offered:
+                    _apply(settings, accepted, path, value)
+                groups.append(accepted)
             offered, told = [], []
-        for index, clause in enumerate(clauses):
-            found, open_setting = read_clause(clause, focus)
+        turn_group: dict[str, Any] = {}
+        read = [read_clause(clause, focus) for clause in clauses]
+        for index, (clause, (found, open_setting)) in enumerate(zip(clauses, read)):
             for path, value in found:
-                if path.endswith(".*"):  # the user took back what they asked of a device
-                    for key in [k for k in settings if k.startswith(path[:-1])]:
-                        del settings[key]
+                if path == _UNDO:
+                    later = any(p != _UNDO for f, _ in read[index + 1:] for p, _ in f)
+                    if value is None and later:
+                        continue  # "scratch that, 23": a correction, the new value follows
+                    target = turn_group if turn_group else (groups[-1] if groups else {})
+                    if not _undo(settings, target, value) and value is not None:
+                        for key in [k for k in settings if k.startswith(value + ".")]:
+                            del settings[key]
                     continue
-                settings.pop(path, None)
-                settings[path] = value
+                _apply(settings, turn_group, path, value)
             if open_setting and not _STATE_QUESTION.search(clause):
                 unresolved.append(Unresolved(turn, clause, focus.device, _open_field(clause)))
+        if turn_group:
+            groups.append(turn_group)
     if told and trust_statements:
         settings.update(told)
     return Extraction(unflatten_items(settings.items()), unresolved)
+
+
+_ABSENT = object()
+
+
+def _apply(settings: dict[str, Any], group: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``path`` to ``value``, remembering in ``group`` what it was before the request."""
+    if path not in group:
+        group[path] = settings.get(path, _ABSENT)
+    settings.pop(path, None)
+    settings[path] = value
+
+
+def _undo(settings: dict[str, Any], group: dict[str, Any], device: str | None) -> bool:
+    """Put back what ``group`` changed (only ``device``'s settings when given); whether anything was."""
+    paths = [p for p in group if device is None or p.startswith(device + ".")]
+    for path in paths:
+        old = group.pop(path)
+        settings.pop(path, None)
+        if old is not _ABSENT:
+            settings[path] = old
+    return bool(paths)
 
 
 def _move_guess(settings: dict[str, Any], focus: _Focus, reply: str) -> None:
