@@ -32,20 +32,25 @@ __all__ = ["Extraction", "Unresolved", "extract", "extract_actions", "normalize"
 _AFFIRM = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|ya|sure|ok|okay|please|go ahead|do it|do that|sounds (?:good|great|perfect|nice|lovely)|"
     r"perfect|great|that works|works for me|absolutely|definitely|alright|all right|fine|that'?d be|that would be|"
-    r"of course|why not|let'?s do|good idea|lovely|excellent|exactly|correct|right)\b"
+    r"of course|why not|let'?s do|good idea|lovely|excellent|exactly|correct|right|go for it|go on|that'?s it|"
+    r"spot on|bingo|affirmative|indeed|make it so|please do|i'?d like that|i would like that|love (?:that|it)|"
+    r"that'?s right|you got it|sounds about right|brilliant|cheers|nice one|lovely stuff)\b"
 )
 _REJECT = re.compile(
     r"^\W*(?:no|nope|nah|not really|not now|not today|don'?t|do not|never ?mind|leave|skip|i'?m good|i am good|"
-    r"i'?d rather not|let'?s not|hold off|actually,? no|no need|not necessary|maybe later|not this time)\b"
+    r"i'?d rather not|let'?s not|hold off|actually,? no|no need|not necessary|maybe later|not this time|"
+    r"i'?ll pass|pass|i'?m fine|i'?m ok(?:ay)?|i'?m alright|all good|negative|wrong|that'?s wrong|not quite|"
+    r"not what i|you misheard|that'?s not|rather not|best not|better not|no ?thanks|not for now|leave it)\b"
 )
 _QUESTION = re.compile(
     r"\?|\b(?:would you like|shall i|should i|do you want|want me to|how about|may i|can i|could i|"
-    r"what about|would it help|prefer)\b"
+    r"what about|would it help|prefer|i could|i can also|if you(?:'d)? like|if you want|if you wish|"
+    r"should you want|let me know if)\b"
 )
 _STATE_QUESTION = re.compile(r"^(?:what|what's|which|how|is|are|was|were|do|does)\b")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _STATE_REPORT = re.compile(r"\b(?:currently|right now|at the moment|is already|are already|was|were|used to)\b")
-_CLAUSE_SPLIT = re.compile(r"[.!?;]+(?:\s|$)|,\s*|\s+(?:and then|and also|and|then|but|also|plus|while|after that)\s+")
+_CLAUSE_SPLIT = re.compile(r"[.!?;:]+(?:\s|$)|,\s*|\s+(?:—|–|--|-)\s+|\s*(?:—|–)\s*|\s+(?:and then|and also|and|then|but|also|plus|while|after that)\s+")
 _NUMBER_TOKEN = r"\d+|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ])?(?:one|two|three|four|five|six|seven|eight|nine)|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|(?:a |one )?hundred"
 _NUMERIC_FIELDS = ("alarm_volume", "volume", "brightness", "temperature", "fan_speed")
 _NUMERIC_PATHS = frozenset({"tv.volume", "tv.brightness", "ac.temperature", "ac.fan_speed", "lights.brightness",
@@ -341,9 +346,10 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
             offered, told = [], []
             for sentence in _SENTENCE_SPLIT.split(text):
                 asking = bool(_QUESTION.search(sentence))
+                reporting = bool(_STATE_REPORT.search(sentence))
                 for clause in split_clauses(sentence):
                     found, _ = read_clause(clause, focus)
-                    if not _STATE_REPORT.search(clause):
+                    if not reporting:
                         (offered if asking else told).extend(found)
             continue
         if asks_which and focus.guessed:
