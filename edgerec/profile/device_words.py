@@ -59,7 +59,7 @@ FIELD_WORDS: list[tuple[str, tuple[str, tuple[str, ...]]]] = [
      r"alarm (?:loudness|sound level|sound)|chime(?: volume)?|ring(?:s|ing)?(?= at\b| to\b)|"
      r"how loud (?:it|the alarm|the siren) (?:rings|goes|sounds))\b",
      ("alarm_volume", ("security",))),
-    (r"\b(?:volume|loudness|sound level|sound|louder|quieter|softer|how loud|loud)\b",
+    (r"\b(?:volume|loudness|sound level|sound|louder|quieter|softer|how loud|loud|play(?:s|ing)?(?= at\b))\b",
      ("volume", ("tv", "speaker", "security"))),
     (r"\b(?:brightness|bright|brighter|dim|dimmer|dimmed|dimming|backlight|back light|picture|intensity|"
      r"luminosity|light level|glow level)\b",

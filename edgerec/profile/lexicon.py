@@ -100,8 +100,8 @@ _VALUES = [
          (("lights", "color", "cool"), ("ac", "mode", "cool"))),
     _cue(_V, r"\b(?:neutral(?: white| light| tones?| colou?r)?|natural white|plain white|pure white)\b",
          (("lights", "color", "neutral"), ("speaker", "equalizer", "balanced"))),
-    _cue(_V, r"\b(?:static|steady|solid|constant|still|fixed)\b", (("lights", "mode", "static"),)),
-    _cue(_V, r"\b(?:dynamic|changing|animated|cycling|colou?r[- ]changing|shifting|flowing)\b",
+    _cue(_V, r"\b(?:static|steady|solid|constant|fixed)\b(?! (?:on|to|at)\b)", (("lights", "mode", "static"),)),
+    _cue(_V, r"\b(?:dynamic|animated|colou?r[- ](?:changing|cycling|shifting)|shifting colou?rs?|changing colou?rs?|cycling(?! (?:to|home|in|on)\b))\b",
          (("lights", "mode", "dynamic"),)),
 ]
 
