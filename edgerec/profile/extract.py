@@ -47,6 +47,7 @@ _QUESTION = re.compile(
     r"what about|would it help|prefer|i could|i can also|if you(?:'d)? like|if you want|if you wish|"
     r"should you want|let me know if)\b"
 )
+_INTERJECTION = re.compile(r"^(?:cool|warm|neutral|fine|great|nice)\s*[,!.]+\s*(?=\S)")
 _STATE_QUESTION = re.compile(r"^(?:what|what's|which|how|is|are|was|were|do|does)\b")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _STATE_REPORT = re.compile(r"\b(?:currently|right now|at the moment|is already|are already|was|were|used to)\b")
@@ -333,16 +334,19 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
     """
     settings: dict[str, Any] = {}
     unresolved: list[Unresolved] = []
+    asked = False  # the last assistant message asked something
     groups: list[dict[str, Any]] = []  # per request: the paths it set and their values before it
     focus = _Focus()
-    asks_which = False  # the assistant asked which device ("the TV or the lights?")
+    asks_which: set[str] = set()  # the devices the assistant asked to choose from ("the TV or the lights?")
     offered: list[tuple[str, Any]] = []  # proposed in a question: needs a yes
     told: list[tuple[str, Any]] = []  # stated as done: stands unless the user objects
     for turn, message in enumerate(messages):
         text = normalize(message.get("text") or "")
         clauses = split_clauses(text)
         if message.get("role") == "assistant":
-            asks_which = bool(_QUESTION.search(text)) and len({c.payload for c in find_cues(text) if c.kind == "device"}) >= 2
+            asked = bool(_QUESTION.search(text))
+            listed = {c.payload for c in find_cues(text) if c.kind == "device"}
+            asks_which = listed if _QUESTION.search(text) and len(listed) >= 2 else set()
             offered, told = [], []
             for sentence in _SENTENCE_SPLIT.split(text):
                 asking = bool(_QUESTION.search(sentence))
@@ -352,9 +356,12 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
                     if not reporting:
                         (offered if asking else told).extend(found)
             continue
-        if asks_which and focus.guessed:
-            _move_guess(settings, focus, text)
-        asks_which = False
+        if not asked:  # "Cool, thanks": an interjection, unless it answers a question
+            text = _INTERJECTION.sub("", text)
+            clauses = split_clauses(text)
+        if asks_which and groups:
+            _move_to_named(settings, groups[-1], focus, text, asks_which)
+        asks_which = set()
         if offered or told:
             agreed = bool(_AFFIRM.search(text)) and not _REJECT.search(text)
             if trust_statements and (offered or not _REJECT.search(text)):
@@ -415,20 +422,25 @@ def _undo(settings: dict[str, Any], group: dict[str, Any], device: str | None) -
     return bool(paths)
 
 
-def _move_guess(settings: dict[str, Any], focus: _Focus, reply: str) -> None:
-    """Move a setting whose device was guessed to the device the user names in ``reply``."""
-    path, value = focus.guessed
+def _move_to_named(settings: dict[str, Any], group: dict[str, Any], focus: _Focus, reply: str,
+                   listed: set[str]) -> None:
+    """Move the last request's settings to the device the user picks in ``reply`` ("the TV or the speaker?")."""
     named = [c.payload for c in find_cues(reply) if c.kind == "device"]
-    field_name = path.split(".")[1]
-    if not named or path.startswith(named[0] + "."):
+    if not named:
         return
     device = named[0]
-    if field_name in ("volume", "alarm_volume"):
-        field_name = "alarm_volume" if device == "security" else "volume"
-    target = f"{device}.{field_name}"
-    if valid_value(target, value) and settings.get(path) == value:
-        del settings[path]
-        settings[target] = value
+    for path in [p for p in group if p in settings and p.split(".")[0] in listed and not p.startswith(device + ".")]:
+        field_name = path.split(".")[1]
+        if field_name in ("volume", "alarm_volume"):
+            field_name = "alarm_volume" if device == "security" else "volume"
+        target, value = f"{device}.{field_name}", settings[path]
+        if not valid_value(target, value):
+            continue
+        old = group.pop(path)
+        settings.pop(path)
+        if old is not _ABSENT:
+            settings[path] = old
+        _apply(settings, group, target, value)
         focus.device, focus.path, focus.guessed = device, target, None
 
 
