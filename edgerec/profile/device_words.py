@@ -24,8 +24,8 @@ _DET = "(?:" + "|".join(rf"(?<=\b{w} )" for w in ("the", "that", "this", "our", 
 
 DEVICE_NOUNS: dict[str, str] = {
     "tv": (
-        r"\b(?:tvs?|televisions?|telly|tellies|tele|smart tv|flat ?screen|big screen|(?:tv )?screen|monitor|"
-        r"projector|goggle ?box|idiot box|boob tube|tv set|television set)\b"
+        r"\b(?:tv set|television set|tvs?|televisions?|telly|tellies|tele|smart tv|flat ?screen|big screen|(?:tv )?screen|monitor|"
+        r"projector|goggle ?box|idiot box|boob tube)\b"
         rf"|{_DET}(?:box|set|display|tube)\b(?! of\b)"
     ),
     "ac": (
@@ -35,11 +35,11 @@ DEVICE_NOUNS: dict[str, str] = {
         r"air handler|temperature control|climate controller)\b"
     ),
     "lights": (
-        r"\b(?:lights?|lighting|lamps?|bulbs?|light ?bulbs?|down ?lights?|down-lights?|overheads?|"
-        r"overhead lights?|ceiling lights?|ceiling spots|spot ?lights?|spots|fixtures?|light fixtures?|"
-        r"chandeliers?|leds?|led strips?|light ?strips?|strip lights?|sconces?|pendants?|pendant lights?|"
-        r"floor lamps?|table lamps?|desk lamps?|night ?lights?|fairy lights|string lights|"
-        r"track lights?|track lighting|recessed lights?|can lights|luminaires?|uplights?|uplighters?)\b"
+        r"\b(?:light ?bulbs?|light fixtures?|light ?strips?|overhead lights?|ceiling lights?|ceiling spots|"
+        r"spot ?lights?|strip lights?|led strips?|pendant lights?|floor lamps?|table lamps?|desk lamps?|"
+        r"night ?lights?|fairy lights|string lights|track lights?|track lighting|recessed lights?|can lights|"
+        r"down ?lights?|down-lights?|up ?lights?|uplighters?|lights?|lighting|lamps?|bulbs?|overheads?|spots|"
+        r"fixtures?|chandeliers?|leds?|sconces?|pendants?|luminaires?)\b"
     ),
     "speaker": (
         r"\b(?:speakers?|sound ?system|stereo|hi-?fi|hi fi|sound ?bar|audio(?: system| rig| setup| set-up| gear)?|"

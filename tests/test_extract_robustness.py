@@ -1,0 +1,108 @@
+"""Extraction on wordings the rules were not written from: nicknames, undo, offers, choices.
+
+Every phrase here was written for this test; none is taken from a dataset generator.
+"""
+
+import pytest
+
+from edgerec.profile.extract import extract_actions, normalize
+from edgerec.profile.lexicon import find_cues
+
+
+def dialogue(*turns):
+    roles = ["user", "assistant"]
+    return [{"role": roles[i % 2], "text": text} for i, text in enumerate(turns)]
+
+
+def devices(text):
+    return [c.payload for c in find_cues(normalize(text)) if c.kind == "device"]
+
+
+@pytest.mark.parametrize("noun, device", [
+    ("the chandelier", "lights"), ("the downlights", "lights"), ("the led strip", "lights"),
+    ("the sconces", "lights"), ("the floor lamp", "lights"), ("the overhead lights", "lights"),
+    ("the telly", "tv"), ("the goggle box", "tv"), ("the projector", "tv"), ("the flatscreen", "tv"),
+    ("the mini-split", "ac"), ("the heat pump", "ac"), ("the furnace", "ac"), ("the aircon", "ac"),
+    ("the soundbar", "speaker"), ("the hifi", "speaker"), ("the boom box", "speaker"), ("the subwoofer", "speaker"),
+    ("the intruder alarm", "security"), ("the alarm keypad", "security"), ("the home alarm", "security"),
+])
+def test_device_nicknames(noun, device):
+    assert devices(f"could you adjust {noun} a bit") == [device]
+
+
+def test_ambiguous_nouns_need_a_determiner():
+    assert devices("set the lamp to warm") == ["lights"]  # "set" the verb names no TV
+    assert devices("the set is too loud") == ["tv"]
+    assert devices("the box on hdmi 2") == ["tv"]
+    assert devices("a set of lamps") == ["lights"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Put the soundbar at 40.", {"speaker": {"volume": 40}}),
+    ("Chandelier to 25 percent, warm.", {"lights": {"brightness": 25, "color": "warm"}}),
+    ("Set the mini split to twenty one degrees, fan 2 out of 3.", {"ac": {"temperature": 21, "fan_speed": 2}}),
+    ("Arm the intruder alarm and make the siren 70 out of 100.", {"security": {"armed": True, "alarm_volume": 70}}),
+    ("The goggle box on HDMI #2, please.", {"tv": {"input_source": "HDMI2"}}),
+    # several settings of one device, one clause, joined by '&'
+    ("Put the telly at 40 percent brightness & on HDMI1 & at volume thirty-five percent.",
+     {"tv": {"brightness": 40, "input_source": "HDMI1", "volume": 35}}),
+    # 'playing at' names the volume
+    ("Get the projector playing at 15.", {"tv": {"volume": 15}}),
+])
+def test_one_turn_requests(text, expected):
+    assert extract_actions(dialogue(text)) == expected
+
+
+def test_numbers_without_a_setting_cue_are_not_bound():
+    messages = dialogue("My phone is at 10% and I had 6 meetings. Set the lamp to warm please.")
+    assert extract_actions(messages) == {"lights": {"color": "warm"}}
+
+
+def test_undo_takes_back_only_the_last_request():
+    messages = dialogue("Make the lamps warm white.", "Done.", "Heater to 24 degrees please.", "Done.",
+                        "Hmm, actually undo that.", "Undone.")
+    assert extract_actions(messages) == {"lights": {"color": "warm"}}
+
+
+def test_undo_restores_the_value_before_the_request():
+    messages = dialogue("Aircon to 22.", "Okay, 22 degrees.", "Now aircon to 26.", "Done.", "Revert that please.")
+    assert extract_actions(messages) == {"ac": {"temperature": 22}}
+
+
+def test_scratch_that_with_a_new_value_is_a_correction():
+    messages = dialogue("Stereo on bass boost and volume 30 - scratch that, treble boost.")
+    assert extract_actions(messages) == {"speaker": {"equalizer": "treble boost", "volume": 30}}
+
+
+def test_an_order_about_an_unmodelled_thing_takes_no_number():
+    messages = dialogue("Lamps to 50%.", "Done.", "Switch on the towel rail, setting 2.", "Done.")
+    assert extract_actions(messages) == {"lights": {"brightness": 50}}
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("I'll pass.", {"tv": {"volume": 20}}),
+    ("Go for it.", {"tv": {"volume": 20}, "lights": {"brightness": 20}}),
+])
+def test_an_offer_phrased_as_a_statement_needs_a_yes(answer, expected):
+    messages = dialogue("Telly volume 20.", "Done. I could also dim the lamps to 20% if you like.", answer)
+    assert extract_actions(messages) == expected
+
+
+def test_the_device_the_user_picks_gets_the_setting():
+    messages = dialogue("Volume 30 please.", "The telly or the soundbar?", "The soundbar.", "Done.")
+    assert extract_actions(messages) == {"speaker": {"volume": 30}}
+
+
+def test_a_state_report_after_a_colon_is_not_a_request():
+    messages = dialogue("Where is the heater at?", "Right now: the heater at 25 degrees.", "Cool, leave it.")
+    assert extract_actions(messages) == {}
+
+
+def test_cool_answering_a_question_is_a_value():
+    messages = dialogue("Change the heat pump mode.", "Which mode?", "Cool, please.")
+    assert extract_actions(messages) == {"ac": {"mode": "cool"}}
+
+
+def test_still_is_not_a_light_mode():
+    messages = dialogue("Lamps on dynamic.", "Done.", "The parcel still hasn't come.")
+    assert extract_actions(messages) == {"lights": {"mode": "dynamic"}}
