@@ -104,10 +104,36 @@ def normalize(text: str) -> str:
     # "80 out of 100", "2/3", "level 2 of 3": the scale is not a setting
     text = re.sub(rf"\b({_NUMBER_TOKEN})\s*(?:/|\bout of\b|\bof\b)\s*(?:a |one )?(?:100|hundred|10|ten|3|three)\b",
                   r"\1", text)
+    text = _vague_values(text)
     text = re.sub(r"#\s*(?=\d)|\bno\.\s*(?=\d)", "", text)  # "HDMI #1", "no. 2"
     text = re.sub(r"\s*(?:&|\+|→|->|=>)\s*", " and ", text)
     text = re.sub(r"\bt\.v\.(?=\s|$)|\bt\s*/\s*v\b", "tv", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+_VAGUE = [
+    (r"\b(?:put (?:it|them|the \w+) on mute|(?<!un)mute|(?<!un)silence)\b", "volume 0"),
+    (r"\b(?:full blast|as loud as (?:it|they) (?:can |will |'ll )?(?:go|goes|get|gets))\b", "volume 100"),
+    (r"\bas bright as (?:it|they) (?:can |will |'ll )?(?:go|goes|get|gets)\b", "brightness 100"),
+    (r"\ball the way up\b", "100 %"),
+    (r"\b(?:as (?:warm|hot) as (?:it|they) (?:can |will |'ll )?(?:go|goes|get|gets)|the (?:warmest|hottest) setting)\b",
+     "30 degrees"),
+    (r"\b(?:as (?:cold|cool) as (?:it|they) (?:can |will |'ll )?(?:go|goes|get|gets)|the (?:coldest|coolest) setting)\b",
+     "16 degrees"),
+    (r"\bhalf(?:way)?(?! an? | past\b|-time| time\b| hour)(?= (?:brightness|volume|bright|loud|up|way|$)|\W*$|\W)",
+     "50 %"),
+]
+
+
+def _vague_values(text: str) -> str:
+    """Values said without a number ("mute", "full blast", "half brightness") written as numbers.
+
+    >>> _vague_values("mute the telly and half brightness on the lamps")
+    'volume 0 the telly and 50 % brightness on the lamps'
+    """
+    for pattern, replacement in _VAGUE:
+        text = re.sub(pattern, replacement, text)
+    return text
 
 
 def split_clauses(text: str) -> list[str]:
