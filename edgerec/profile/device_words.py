@@ -61,7 +61,8 @@ FIELD_WORDS: list[tuple[str, tuple[str, tuple[str, ...]]]] = [
      ("alarm_volume", ("security",))),
     (r"\b(?:volume|loudness|sound level|sound|louder|quieter|softer|how loud|loud|play(?:s|ing)?(?= at\b))\b",
      ("volume", ("tv", "speaker", "security"))),
-    (r"\b(?:brightness|bright|brighter|dim|dimmer|dimmed|dimming|backlight|back light|picture|intensity|"
+    (r"\b(?:backlight|back light|picture|screen brightness)\b", ("brightness", ("tv",))),
+    (r"\b(?:brightness|bright|brighter|dim|dimmer|dimmed|dimming|intensity|"
      r"luminosity|light level|glow level)\b",
      ("brightness", ("lights", "tv"))),
     (r"\b(?:temp|temperature|degrees?|deg|celsius|in here|warmer|cooler|colder|hotter|set ?point|"

@@ -59,7 +59,8 @@ _NUMERIC_PATHS = frozenset({"tv.volume", "tv.brightness", "ac.temperature", "ac.
 # Words that may follow a bare number that is a setting ("25 please", "make it 20 instead").
 _AFTER_BARE_NUMBER = frozenset(
     "please pls plz thanks thank thx instead then now for is would should sounds works ok okay and too as "
-    "actually if on in at or would that's thats this it's is be will i i'd i'm maybe probably ish".split()
+    "actually if on in at or would that's thats this it's is be will i i'd i'm maybe probably ish with "
+    "but so right yeah cheers ta".split()
 )
 
 
@@ -100,6 +101,8 @@ def normalize(text: str) -> str:
     text = re.sub(r"(\d)\s*c\b", r"\1 degrees", text)
     text = re.sub(r"\b(brightness|backlight|volume|loudness)((?: to| at| on)?) (?:max|maximum|full)\b", r"\1\2 100", text)
     text = re.sub(r"\b(?:max|maximum|full) (brightness|volume)\b", r"100 \1", text)
+    text = re.sub(r"(?<!\bfan )(?<!\bspeed )\b(to|at|on) (?:the )?(?:max|maximum|full)\b(?! (?:fan|speed|blast|power))",
+                  r"\1 100 %", text)
     text = re.sub(r"\ba\s*/\s*c\b|\ba\.c\.(?=\s|$)", "ac", text)
     # "80 out of 100", "2/3", "level 2 of 3": the scale is not a setting
     text = re.sub(rf"\b({_NUMBER_TOKEN})\s*(?:/|\bout of\b|\bof\b)\s*(?:a |one )?(?:100|hundred|10|ten|3|three)\b",
@@ -210,8 +213,11 @@ def _number_path(
     if following and following.group(1) not in _AFTER_BARE_NUMBER:
         return None  # "two coffees", "3 kids": a count of something
     device = _nearest(cues, number.start, list(DEVICE_DEFAULT_FIELD))
+    lead = clause_text[:number.start]
+    if device is None and re.fullmatch(r"\s*(?:and |with |plus )?(?:at|to|on)\s*", lead) and focus.path:
+        return focus.path  # "... bass boost on the speaker, and at fifteen"
     if device is None and re.search(r"(?<!\bit)(?<!\bthem)(?<!\bthat)\s+(?:at|by|until|till|around|about|before|after)\s*$",
-                                    clause_text[:number.start]):
+                                    lead):
         return None  # "the game starts at 9": a time
     if device is None:
         if focus.path is not None:

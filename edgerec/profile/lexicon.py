@@ -74,8 +74,8 @@ _VALUES = [
     _strong(r"\byou ?tube\b", (("tv", "input_source", "YouTube"),)),
     # speaker equalizer
     _strong(r"\b(?:bass[- ]?boost(?:ed)?|boost(?:ing|ed)? (?:the )?bass|more bass|bass[- ]heavy|heavy bass|"
-             r"extra bass|bass up|crank (?:up )?the bass|pump up the bass)\b", (("speaker", "equalizer", "bass boost"),)),
-    _strong(r"\b(?:treble[- ]?boost(?:ed)?|boost(?:ing|ed)? (?:the )?treble|more treble|treble up|"
+             r"extra bass|bass up|low[- ]end boost|crank (?:up )?the bass|pump up the bass)\b", (("speaker", "equalizer", "bass boost"),)),
+    _strong(r"\b(?:treble[- ]?boost(?:ed)?|boost(?:ing|ed)? (?:the )?treble|more treble|treble up|treble[- ]heavy|"
              r"crisp(?:er)? highs|extra treble)\b", (("speaker", "equalizer", "treble boost"),)),
     _cue(_V, r"\b(?:balanced|flat eq|flat sound|even sound)\b", (("speaker", "equalizer", "balanced"),)),
     # ac modes (explicit)
@@ -83,6 +83,8 @@ _VALUES = [
             (("ac", "mode", "cool"),)),
     _cue(_V, r"\bheat\b", (("ac", "mode", "heat"),)),
     _strong(r"\b(?:heat(?:ing)? mode|mode (?:to |on )?heat(?:ing)?|heating)\b", (("ac", "mode", "heat"),)),
+    _strong(r"\bfan(?: speed)?(?: to| on| at)? (?:off|zero|stopped|none)\b|\b(?:no airflow|fan stopped|stop the fan)\b",
+            (("ac", "fan_speed", 0),)),
     _strong(r"\bfan(?: speed)?(?: to| on| at)? (?:high|max(?:imum)?|full)\b|\b(?:high|max(?:imum)?|full) fan\b",
             (("ac", "fan_speed", 3),)),
     _strong(r"\bfan(?: speed)?(?: to| on| at)? (?:medium|mid|middle)\b|\b(?:medium|mid) fan\b", (("ac", "fan_speed", 2),)),
@@ -109,7 +111,7 @@ _OTHERS = [
     _cue("arm", r"\b(?:arm|arms|armed|arming|activate|activated|enable|enabled|engage|turn on|switch on|set up|"
                 r"lock up|secure)\b", True),
     _cue("arm", r"\b(?:disarm|disarms|disarmed|disarming|deactivate|deactivated|disable|disabled|disengage|"
-                r"turn off|switch off|shut off)\b", False),
+                r"turn off|switch off|shut off|off|unarmed|unarm|unlock(?:ed)?|stand down)\b", False),
     _cue("cancel", r"\b(?:never ?mind|forget|cancel|undo|revert|scrap (?:that|it)|scratch that|put (?:it|them|that) back|(?:leave|keep) (?:it|them) as "
                    r"(?:it|they) (?:was|were)|change (?:it|that|them) back|go back to how it was|as it was)\b"),
     _cue("negation", r"\b(?:don'?t|do not|dont|no need|never ?mind|leave (?:it|them|the \w+)(?: alone| as)|"
