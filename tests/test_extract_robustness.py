@@ -106,3 +106,24 @@ def test_cool_answering_a_question_is_a_value():
 def test_still_is_not_a_light_mode():
     messages = dialogue("Lamps on dynamic.", "Done.", "The parcel still hasn't come.")
     assert extract_actions(messages) == {"lights": {"mode": "dynamic"}}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Turn the heat pump fan off.", {"ac": {"fan_speed": 0}}),
+    ("Switch the burglar alarm off.", {"security": {"armed": False}}),
+    ("Siren at forty, armed.", {"security": {"alarm_volume": 40, "armed": True}}),  # the siren names the alarm
+    ("Blower on high, automatic mode.", {"ac": {"fan_speed": 3, "mode": "auto"}}),  # the blower names the AC
+    ("Take the chandelier up to maximum.", {"lights": {"brightness": 100}}),
+    ("Mute the telly.", {"tv": {"volume": 0}}),
+    ("Soundbar on treble-heavy, and at twenty.", {"speaker": {"equalizer": "treble boost", "volume": 20}}),
+    ("Bring the sconces down to forty with cool white.", {"lights": {"brightness": 40, "color": "cool"}}),
+    ("Switch to HDMI 1 and backlight 70.", {"tv": {"input_source": "HDMI1", "brightness": 70}}),
+])
+def test_more_one_turn_requests(text, expected):
+    assert extract_actions(dialogue(text)) == expected
+
+
+def test_the_assistant_confirming_another_device_corrects_a_guess():
+    messages = dialogue("Hifi volume to 40.", "Done.", "Now the Netflix app with volume 25.",
+                        "Okay: the telly on Netflix, volume 25.")
+    assert extract_actions(messages) == {"speaker": {"volume": 40}, "tv": {"input_source": "Netflix", "volume": 25}}

@@ -214,8 +214,9 @@ def _number_path(
         return None  # "two coffees", "3 kids": a count of something
     device = _nearest(cues, number.start, list(DEVICE_DEFAULT_FIELD))
     lead = clause_text[:number.start]
-    if device is None and re.fullmatch(r"\s*(?:and |with |plus )?(?:at|to|on)\s*", lead) and focus.path:
-        return focus.path  # "... bass boost on the speaker, and at fifteen"
+    if device is None and re.fullmatch(r"\s*(?:and |with |plus )?(?:at|to|on)\s*", lead) and focus.device:
+        # "... bass boost on the speaker, and at fifteen"
+        return focus.path or f"{focus.device}.{DEVICE_DEFAULT_FIELD[focus.device]}"
     if device is None and re.search(r"(?<!\bit)(?<!\bthem)(?<!\bthat)\s+(?:at|by|until|till|around|about|before|after)\s*$",
                                     lead):
         return None  # "the game starts at 9": a time
@@ -293,6 +294,9 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
     value_spans = [(c.start, c.end) for c in cues if c.kind in ("value", "strong_value")]
     devices = [c.payload for c in cues if c.kind == "device"]
     fields = {c.payload[0] for c in cues if c.kind == "field"}
+    # a setting word that only one device has names that device ("fan on auto", "siren 60, armed")
+    implied = [Cue("device", c.start, c.end, c.payload[1][0]) for c in cues
+               if c.kind == "field" and len(c.payload[1]) == 1]
 
     for cue in cues:
         if cue.kind in ("value", "strong_value"):
@@ -300,6 +304,8 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
             chosen = None
             reading_devices = [r[0] for r in readings]
             device = _nearest(cues, cue.start, reading_devices)
+            if device is None:
+                device = _nearest(implied, cue.start, reading_devices)
             if device is None and focus.device in reading_devices:
                 device = focus.device
             if device is not None:
@@ -311,7 +317,7 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
             if chosen is not None:
                 found.append((cue.start, f"{chosen[0]}.{chosen[1]}", chosen[2]))
         elif cue.kind == "arm":
-            device = _nearest(cues, cue.start, list(DEVICE_DEFAULT_FIELD))
+            device = _nearest(cues, cue.start, list(DEVICE_DEFAULT_FIELD)) or _nearest(implied, cue.start, ["security"])
             if device == "security" or (device is None and focus.device == "security"):
                 found.append((cue.start, "security.armed", cue.payload))
 
@@ -400,6 +406,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
                 # statements restate the last request: they join its group
                 last = groups[-1] if groups else {}
                 for path, value in told:
+                    _follow_confirmation(settings, last, path, value)
                     _apply(settings, last, path, value)
                 if last and not groups:
                     groups.append(last)
@@ -428,7 +435,10 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         if turn_group:
             groups.append(turn_group)
     if told and trust_statements:
-        settings.update(told)
+        last = groups[-1] if groups else {}
+        for path, value in told:
+            _follow_confirmation(settings, last, path, value)
+            _apply(settings, last, path, value)
     return Extraction(unflatten_items(settings.items()), unresolved)
 
 
@@ -441,6 +451,21 @@ def _apply(settings: dict[str, Any], group: dict[str, Any], path: str, value: An
         group[path] = settings.get(path, _ABSENT)
     settings.pop(path, None)
     settings[path] = value
+
+
+def _follow_confirmation(settings: dict[str, Any], group: dict[str, Any], path: str, value: Any) -> None:
+    """The assistant confirms ``value`` on another device than the one guessed: drop the guess.
+
+    ("stereo to 60" ... "AV input with volume 70" -> "the telly on AV, volume 70": the 70 was the TV's.)
+    """
+    if path in group:
+        return
+    device, field_name = path.split(".")
+    for other in [p for p in group if p in settings and settings[p] == value and p.split(".")[1] == field_name]:
+        old = group.pop(other)
+        settings.pop(other)
+        if old is not _ABSENT:
+            settings[other] = old
 
 
 def _undo(settings: dict[str, Any], group: dict[str, Any], device: str | None) -> bool:
