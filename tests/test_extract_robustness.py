@@ -127,3 +127,22 @@ def test_the_assistant_confirming_another_device_corrects_a_guess():
     messages = dialogue("Hifi volume to 40.", "Done.", "Now the Netflix app with volume 25.",
                         "Okay: the telly on Netflix, volume 25.")
     assert extract_actions(messages) == {"speaker": {"volume": 40}, "tv": {"input_source": "Netflix", "volume": 25}}
+
+
+@pytest.mark.parametrize("messages, expected", [
+    # words that only an alarm does need no device; generic on/off words do
+    (dialogue("Lock up the house, I'm off to bed."), {"security": {"armed": True}}),
+    (dialogue("Alarm on and the lamps at 5%."), {"security": {"armed": True}, "lights": {"brightness": 5}}),
+    (dialogue("Disarm the alarm.", "Done.", "Go on then, lamps to warm."),
+     {"security": {"armed": False}, "lights": {"color": "warm"}}),
+    # "X, not Y": Y is not asked for
+    (dialogue("Soundbar on treble boost.", "Bass boost it is.", "No, treble boost, not bass boost."),
+     {"speaker": {"equalizer": "treble boost"}}),
+    # a bare "volume" after talking about the siren is the TV's or the speaker's
+    (dialogue("Siren to 60.", "Done.", "Volume to 25.", "The telly or the hifi?", "The telly."),
+     {"security": {"alarm_volume": 60}, "tv": {"volume": 25}}),
+    (dialogue("Crank the tunes up to 70, EQ flat."), {"speaker": {"volume": 70, "equalizer": "balanced"}}),
+    (dialogue("Heat pump fan to level zero of three."), {"ac": {"fan_speed": 0}}),
+])
+def test_alarm_words_negated_values_and_bare_volume(messages, expected):
+    assert extract_actions(messages) == expected

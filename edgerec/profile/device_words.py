@@ -44,7 +44,7 @@ DEVICE_NOUNS: dict[str, str] = {
     "speaker": (
         r"\b(?:speakers?|sound ?system|stereo|hi-?fi|hi fi|sound ?bar|audio(?: system| rig| setup| set-up| gear)?|"
         r"boom ?box|ghetto blaster|bluetooth speakers?|smart speakers?|music(?: system| player)?|playlist|"
-        r"jukebox|amp|amplifier|sub ?woofer|radio|stereo system|speaker system|home theatre audio)\b"
+        r"jukebox|tunes|amp|amplifier|sub ?woofer|radio|stereo system|speaker system|home theatre audio)\b"
     ),
     "security": (
         r"\b(?:security(?: system| panel| alarm| keypad)?|alarm(?: system| panel| keypad)?|home security|"

@@ -52,7 +52,7 @@ _STATE_QUESTION = re.compile(r"^(?:what|what's|which|how|is|are|was|were|do|does
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _STATE_REPORT = re.compile(r"\b(?:currently|right now|at the moment|is already|are already|was|were|used to)\b")
 _CLAUSE_SPLIT = re.compile(r"[.!?;]+(?:\s|$)|,\s*|\s+(?:—|–|--|-)\s+|\s*(?:—|–)\s*|\s+(?:and then|and also|and|then|but|also|plus|while|after that)\s+")
-_NUMBER_TOKEN = r"\d+|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ])?(?:one|two|three|four|five|six|seven|eight|nine)|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|(?:a |one )?hundred"
+_NUMBER_TOKEN = r"\d+|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ])?(?:one|two|three|four|five|six|seven|eight|nine)|zero|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|(?:a |one )?hundred"
 _NUMERIC_FIELDS = ("alarm_volume", "volume", "brightness", "temperature", "fan_speed")
 _NUMERIC_PATHS = frozenset({"tv.volume", "tv.brightness", "ac.temperature", "ac.fan_speed", "lights.brightness",
                             "speaker.volume", "security.alarm_volume"})
@@ -196,7 +196,9 @@ def _number_path(
     cue = _numeric_field_cue(cues, number.start, number.end)
     if cue is not None:
         name, candidates = cue.payload
-        device = _resolve_device(cues, cue.start, candidates, focus)
+        device = _nearest(cues, cue.start, candidates)
+        if device is None and focus.device in candidates and not (name == "volume" and focus.device == "security"):
+            device = focus.device  # a bare "volume" is the TV's or the speaker's, not the siren's
         if device is None:
             device = candidates[0]
             focus.guessed = (f"{device}.{name}", number.value)
@@ -248,6 +250,7 @@ def _focus_on_named_setting(cues: Sequence[Cue], focus: _Focus) -> None:
         focus.device, focus.path = device, f"{device}.{name}"
 
 
+_NEGATED = re.compile(r"\b(?:not|rather than|instead of|except|but not)\s+(?:the\s+|a\s+)?$")
 _UNDO = "undo"  # a clause result (_UNDO, device or None): take back the last request
 # Nouns after "the"/"my" that name no device, so do not end the talk about one.
 _GENERIC_NOUNS = frozenset(
@@ -299,6 +302,8 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
                if c.kind == "field" and len(c.payload[1]) == 1]
 
     for cue in cues:
+        if cue.kind in ("value", "strong_value", "arm", "strong_arm") and _NEGATED.search(clause[:cue.start]):
+            continue  # "armed, not disarmed", "treble boost, not bass boost"
         if cue.kind in ("value", "strong_value"):
             readings = cue.payload
             chosen = None
@@ -316,9 +321,14 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
                 chosen = next((r for r in readings if r[1] in fields), None)
             if chosen is not None:
                 found.append((cue.start, f"{chosen[0]}.{chosen[1]}", chosen[2]))
+        elif cue.kind == "strong_arm":  # "disarm", "lock up": only the alarm is armed
+            device = _nearest(cues, cue.start, list(DEVICE_DEFAULT_FIELD))
+            if device in ("security", None):
+                found.append((cue.start, "security.armed", cue.payload))
         elif cue.kind == "arm":
             device = _nearest(cues, cue.start, list(DEVICE_DEFAULT_FIELD)) or _nearest(implied, cue.start, ["security"])
-            if device == "security" or (device is None and focus.device == "security"):
+            bare = clause[cue.start:cue.end] in ("on", "off")  # "I'm off to bed" arms nothing
+            if device == "security" or (device is None and focus.device == "security" and not bare):
                 found.append((cue.start, "security.armed", cue.payload))
 
     near_outside = [c for c in cues if c.kind == "outside"]

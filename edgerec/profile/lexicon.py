@@ -77,7 +77,7 @@ _VALUES = [
              r"extra bass|bass up|low[- ]end boost|crank (?:up )?the bass|pump up the bass)\b", (("speaker", "equalizer", "bass boost"),)),
     _strong(r"\b(?:treble[- ]?boost(?:ed)?|boost(?:ing|ed)? (?:the )?treble|more treble|treble up|treble[- ]heavy|"
              r"crisp(?:er)? highs|extra treble)\b", (("speaker", "equalizer", "treble boost"),)),
-    _cue(_V, r"\b(?:balanced|flat eq|flat sound|even sound)\b", (("speaker", "equalizer", "balanced"),)),
+    _cue(_V, r"\b(?:balanced|flat eq|flat sound|even sound|flat|neutral eq|neutral sound|default eq|normal eq)\b", (("speaker", "equalizer", "balanced"),)),
     # ac modes (explicit)
     _strong(r"\b(?:cool(?:ing)? mode|mode (?:to |on )?cool(?:ing)?|cooling|a\.?c\.? (?:on )?cool)\b",
             (("ac", "mode", "cool"),)),
@@ -108,10 +108,13 @@ _VALUES = [
 ]
 
 _OTHERS = [
-    _cue("arm", r"\b(?:arm|arms|armed|arming|activate|activated|enable|enabled|engage|turn on|switch on|set up|"
-                r"lock up|secure)\b", True),
-    _cue("arm", r"\b(?:disarm|disarms|disarmed|disarming|deactivate|deactivated|disable|disabled|disengage|"
-                r"turn off|switch off|shut off|off|unarmed|unarm|unlock(?:ed)?|stand down)\b", False),
+    # words that arm or disarm only when the alarm is what is talked about
+    _cue("arm", r"\b(?:activate|activated|enable|enabled|engage|turn on|switch on|set up|secure)\b|(?:(?<=alarm )|(?<=system )|(?<=security )|(?<=panel ))on\b", True),
+    _cue("arm", r"\b(?:deactivate|deactivated|disable|disabled|disengage|"
+                r"turn off|switch off|shut off|off|unlock(?:ed)?|stand down)\b", False),
+    # words that only an alarm does
+    _cue("strong_arm", r"\b(?:arm|arms|armed|arming|lock up|lock the house|lock everything)\b", True),
+    _cue("strong_arm", r"\b(?:disarm|disarms|disarmed|disarming|unarmed|unarm)\b", False),
     _cue("cancel", r"\b(?:never ?mind|forget|cancel|undo|revert|scrap (?:that|it)|scratch that|put (?:it|them|that) back|(?:leave|keep) (?:it|them) as "
                    r"(?:it|they) (?:was|were)|change (?:it|that|them) back|go back to how it was|as it was)\b"),
     _cue("negation", r"\b(?:don'?t|do not|dont|no need|never ?mind|leave (?:it|them|the \w+)(?: alone| as)|"
@@ -121,14 +124,15 @@ _OTHERS = [
                         r"page|number|room|floor|level of|around the|top|last|past|next|every|each)\s*$"),
     _cue("time_unit", r"^\s*(?:minutes?|mins?|hours?|hrs?|seconds?|secs?|pm|am|p\.m\.|a\.m\.|o'?clock|days?|"
                       r"weeks?|months?|years?|times|people|guests|friends|kids|episodes?|movies?|songs?|"
-                      r"tracks?|items?|things|bucks|dollars|euros|pounds|steps|miles|km|kilometers|calories|"
+                      r"tracks?|items?|things|bucks|dollars|euros|pounds|quid|calls|meetings|emails|texts|messages|"
+                      r"steps|miles|km|kilometers|calories|"
                       r"percent chance|% chance|minute|hour|day|year|th|st|nd|rd|:\d\d)\b"),
     _cue("outside", r"\b(?:outside|outdoors?|out there|forecast|weather|the high|the low|windchill|wind chill)\b"),
 ]
 
-_MAIN_CUES = _DEVICES + _OTHER_DEVICES + _FIELDS + _VALUES + _OTHERS[:4] + [_OTHERS[6]]
-_SKIP_BEFORE = _OTHERS[4][1]
-_TIME_AFTER = _OTHERS[5][1]
+_MAIN_CUES = _DEVICES + _OTHER_DEVICES + _FIELDS + _VALUES + [c for c in _OTHERS if c[0] not in ("skip_number", "time_unit")]
+_SKIP_BEFORE = next(c[1] for c in _OTHERS if c[0] == "skip_number")
+_TIME_AFTER = next(c[1] for c in _OTHERS if c[0] == "time_unit")
 
 # The numeric field a number is most likely about when only the device is named.
 DEVICE_DEFAULT_FIELD = {
