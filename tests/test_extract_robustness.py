@@ -146,3 +146,15 @@ def test_the_assistant_confirming_another_device_corrects_a_guess():
 ])
 def test_alarm_words_negated_values_and_bare_volume(messages, expected):
     assert extract_actions(messages) == expected
+
+
+def test_i_meant_the_other_device_moves_the_last_request():
+    messages = dialogue("Put the hifi on 20.", "Okay, hifi volume 20.", "Oh wait, I meant the telly.")
+    assert extract_actions(messages) == {"tv": {"volume": 20}}
+
+
+def test_a_sign_off_naming_two_devices_is_not_a_choice():
+    messages = dialogue("Siren 65 and telly volume 25.",
+                        "The alarm at 65 and the TV at volume 25. Let me know if you need anything else.",
+                        "Make the siren 70 instead.")
+    assert extract_actions(messages) == {"security": {"alarm_volume": 70}, "tv": {"volume": 25}}

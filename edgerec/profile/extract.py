@@ -45,7 +45,7 @@ _REJECT = re.compile(
 _QUESTION = re.compile(
     r"\?|\b(?:would you like|shall i|should i|do you want|want me to|how about|may i|can i|could i|"
     r"what about|would it help|prefer|i could|i can also|if you(?:'d)? like|if you want|if you wish|"
-    r"should you want|let me know if)\b"
+    r"should you want|let me know if you(?:'d)? (?:like|want))\b"
 )
 _INTERJECTION = re.compile(r"^(?:cool|warm|neutral|fine|great|nice)\s*[,!.]+\s*(?=\S)")
 _STATE_QUESTION = re.compile(r"^(?:what|what's|which|how|is|are|was|were|do|does)\b")
@@ -251,6 +251,7 @@ def _focus_on_named_setting(cues: Sequence[Cue], focus: _Focus) -> None:
 
 
 _NEGATED = re.compile(r"\b(?:not|rather than|instead of|except|but not)\s+(?:the\s+|a\s+)?$")
+_MEANT_DEVICE = re.compile(r"\b(?:i meant|i mean|meant|wrong one|not that one|i was talking about|i said)\b")
 _UNDO = "undo"  # a clause result (_UNDO, device or None): take back the last request
 # Nouns after "the"/"my" that name no device, so do not end the talk about one.
 _GENERIC_NOUNS = frozenset(
@@ -394,7 +395,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         if message.get("role") == "assistant":
             asked = bool(_QUESTION.search(text))
             listed = {c.payload for c in find_cues(text) if c.kind == "device"}
-            asks_which = listed if _QUESTION.search(text) and len(listed) >= 2 else set()
+            asks_which = listed if re.search(r"\bor\b[^.!]*\?", text) and len(listed) >= 2 else set()
             offered, told = [], []
             for sentence in _SENTENCE_SPLIT.split(text):
                 asking = bool(_QUESTION.search(sentence))
@@ -407,9 +408,6 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         if not asked:  # "Cool, thanks": an interjection, unless it answers a question
             text = _INTERJECTION.sub("", text)
             clauses = split_clauses(text)
-        if asks_which and groups:
-            _move_to_named(settings, groups[-1], focus, text, asks_which)
-        asks_which = set()
         if offered or told:
             agreed = bool(_AFFIRM.search(text)) and not _REJECT.search(text)
             if trust_statements and (offered or not _REJECT.search(text)):
@@ -426,6 +424,13 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
                     _apply(settings, accepted, path, value)
                 groups.append(accepted)
             offered, told = [], []
+        if asks_which and groups:
+            _move_to_named(settings, groups[-1], focus, text, asks_which)
+        elif groups and _MEANT_DEVICE.search(text) and not any(
+                found for found, _ in (read_clause(c, _Focus()) for c in clauses)):
+            # "Oh wait, I meant the TV": the last request was for another device
+            _move_to_named(settings, groups[-1], focus, text, set(DEVICE_DEFAULT_FIELD))
+        asks_which = set()
         turn_group: dict[str, Any] = {}
         read = [read_clause(clause, focus) for clause in clauses]
         for index, (clause, (found, open_setting)) in enumerate(zip(clauses, read)):
