@@ -158,3 +158,7 @@ def test_a_sign_off_naming_two_devices_is_not_a_choice():
                         "The alarm at 65 and the TV at volume 25. Let me know if you need anything else.",
                         "Make the siren 70 instead.")
     assert extract_actions(messages) == {"security": {"alarm_volume": 70}, "tv": {"volume": 25}}
+
+
+def test_a_value_only_one_device_has_names_it_for_a_bare_number():
+    assert extract_actions(dialogue("Put Netflix on at 30.")) == {"tv": {"input_source": "Netflix", "volume": 30}}

@@ -9,6 +9,17 @@ user agrees; a statement ("Done, the TV is on HDMI 2") counts unless the user
 objects. Numbers that are times, counts, outdoor temperatures or negated ("not
 20") are ignored.
 
+Each user request is remembered with the values it replaced, so that "undo
+that" / "revert that" / "forget that, put it back" takes back only the last
+request (a named device: only its settings), while "scratch that, 23" is a
+correction. When the assistant asks "the TV or the speaker?", or the user says
+"I meant the TV", the last request's settings move to the device picked; an
+assistant confirmation that puts a value on another device than the one the
+rules guessed replaces the guess. An order about something outside the schema
+("feed the fish", "warm the towel rail, setting 2") ends the talk about the
+previous device, so its numbers bind to nothing. Device and setting words come
+from :mod:`edgerec.profile.device_words`.
+
 Clauses where the user named a device or a setting but the rules found no value
 are returned as :class:`Unresolved`, for a model to look at (see
 :mod:`edgerec.profile.hybrid`).
@@ -86,7 +97,6 @@ class Extraction:
 class _Focus:
     device: str | None = None
     path: str | None = None
-    guessed: tuple[str, Any] | None = None  # a setting whose device was a default guess
 
 
 def normalize(text: str) -> str:
@@ -201,7 +211,6 @@ def _number_path(
             device = focus.device  # a bare "volume" is the TV's or the speaker's, not the siren's
         if device is None:
             device = candidates[0]
-            focus.guessed = (f"{device}.{name}", number.value)
         if name == "percent":
             same_device = focus.path is not None and focus.path.startswith(f"{device}.")
             name = focus.path.split(".")[1] if same_device else DEVICE_DEFAULT_FIELD[device]
@@ -215,6 +224,10 @@ def _number_path(
     if following and following.group(1) not in _AFTER_BARE_NUMBER:
         return None  # "two coffees", "3 kids": a count of something
     device = _nearest(cues, number.start, list(DEVICE_DEFAULT_FIELD))
+    if device is None:  # "heating up to 25", "netflix at 30": a value only one device has names it
+        named_by_value = [Cue("device", c.start, c.end, c.payload[0][0]) for c in cues
+                          if c.kind == "strong_value" and len({r[0] for r in c.payload}) == 1]
+        device = _nearest(named_by_value, number.start, list(DEVICE_DEFAULT_FIELD))
     lead = clause_text[:number.start]
     if device is None and re.fullmatch(r"\s*(?:and |with |plus )?(?:at|to|on)\s*", lead) and focus.device:
         # "... bass boost on the speaker, and at fifteen"
@@ -283,7 +296,7 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
     if any(c.kind == "other_device" for c in cues) and not any(c.kind == "device" for c in cues):
         return [], False  # "close the blinds halfway", "fridge to 2 degrees"
     if _names_unknown_thing(clause, cues):
-        focus.device, focus.path, focus.guessed = None, None, None
+        focus.device, focus.path = None, None
         return [], False  # "warm the towel rail", "feed the fish": a thing we do not model
     cancel = next((c for c in cues if c.kind == "cancel"), None)
     if cancel is not None:
@@ -349,8 +362,6 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
             path = "ac.fan_speed" if path == "ac.temperature" else "ac.temperature"
         if valid_value(path, number.value):
             found.append((number.start, path, number.value))
-            if focus.guessed and focus.guessed[1] == number.value:
-                focus.guessed = (path, number.value)
 
     found.sort(key=lambda item: item[0])
     settings = [(path, value) for _, path, value in found]
@@ -513,7 +524,7 @@ def _move_to_named(settings: dict[str, Any], group: dict[str, Any], focus: _Focu
         if old is not _ABSENT:
             settings[path] = old
         _apply(settings, group, target, value)
-        focus.device, focus.path, focus.guessed = device, target, None
+        focus.device, focus.path = device, target
 
 
 def _open_field(clause: str) -> str | None:
