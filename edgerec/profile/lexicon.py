@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from edgerec.profile.device_words import DEVICE_NOUNS, FIELD_WORDS
@@ -153,6 +154,12 @@ def find_cues(text: str) -> list[Cue]:
     >>> [(c.kind, c.payload) for c in find_cues("hdmi 2 please")]
     [('strong_value', (('tv', 'input_source', 'HDMI2'),))]
     """
+    return list(_find_cues(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_cues(text: str) -> tuple[Cue, ...]:
+    """:func:`find_cues`, remembered: assistants and users repeat the same clauses."""
     found = []
     for kind, pattern, payload in _MAIN_CUES:
         for match in pattern.finditer(text):
@@ -165,7 +172,7 @@ def find_cues(text: str) -> list[Cue]:
         if all(cue.end <= k.start or cue.start >= k.end for k in kept):
             kept.append(cue)
     kept.sort(key=lambda c: c.start)
-    return kept
+    return tuple(kept)
 
 
 def number_is_skipped(text: str, start: int, end: int) -> bool:
