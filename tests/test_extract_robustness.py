@@ -162,3 +162,14 @@ def test_a_sign_off_naming_two_devices_is_not_a_choice():
 
 def test_a_value_only_one_device_has_names_it_for_a_bare_number():
     assert extract_actions(dialogue("Put Netflix on at 30.")) == {"tv": {"input_source": "Netflix", "volume": 30}}
+
+
+@pytest.mark.parametrize("messages, expected", [
+    (dialogue("I ran 5 km this morning and it's 28 degrees out. Lamps at 40 please."), {"lights": {"brightness": 40}}),
+    (dialogue("The kettle's at 90 degrees. Put the AC on 22."), {"ac": {"temperature": 22}}),
+    (dialogue("My sister called 3 times today. Anyway, the telly on YouTube."), {"tv": {"input_source": "YouTube"}}),
+    (dialogue("Water the plants for 10 minutes."), {}),
+    (dialogue("Raise the temperature by 2 degrees."), {}),
+])
+def test_numbers_that_are_not_settings(messages, expected):
+    assert extract_actions(messages) == expected

@@ -128,7 +128,8 @@ _OTHERS = [
                       r"tracks?|items?|things|bucks|dollars|euros|pounds|quid|calls|meetings|emails|texts|messages|"
                       r"steps|miles|km|kilometers|calories|"
                       r"percent chance|% chance|minute|hour|day|year|th|st|nd|rd|:\d\d)\b"),
-    _cue("outside", r"\b(?:outside|outdoors?|out there|forecast|weather|the high|the low|windchill|wind chill)\b"),
+    _cue("outside", r"\b(?:outside|outdoors?|out there|forecast|weather|the high|the low|windchill|wind chill|feels like|"
+                    r"(?:degrees|celsius) out(?: today| now| this \w+)?(?=\s*$|\W)|out today|in the shade)\b"),
 ]
 
 _MAIN_CUES = _DEVICES + _OTHER_DEVICES + _FIELDS + _VALUES + [c for c in _OTHERS if c[0] not in ("skip_number", "time_unit")]
