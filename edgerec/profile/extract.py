@@ -9,6 +9,17 @@ user agrees; a statement ("Done, the TV is on HDMI 2") counts unless the user
 objects. Numbers that are times, counts, outdoor temperatures or negated ("not
 20") are ignored.
 
+Each user request is remembered with the values it replaced, so that "undo
+that" / "revert that" / "forget that, put it back" takes back only the last
+request (a named device: only its settings), while "scratch that, 23" is a
+correction. When the assistant asks "the TV or the speaker?", or the user says
+"I meant the TV", the last request's settings move to the device picked; an
+assistant confirmation that puts a value on another device than the one the
+rules guessed replaces the guess. An order about something outside the schema
+("feed the fish", "warm the towel rail, setting 2") ends the talk about the
+previous device, so its numbers bind to nothing. Device and setting words come
+from :mod:`edgerec.profile.device_words`.
+
 Clauses where the user named a device or a setting but the rules found no value
 are returned as :class:`Unresolved`, for a model to look at (see
 :mod:`edgerec.profile.hybrid`).
@@ -32,27 +43,35 @@ __all__ = ["Extraction", "Unresolved", "extract", "extract_actions", "normalize"
 _AFFIRM = re.compile(
     r"^\W*(?:yes|yeah|yep|yup|ya|sure|ok|okay|please|go ahead|do it|do that|sounds (?:good|great|perfect|nice|lovely)|"
     r"perfect|great|that works|works for me|absolutely|definitely|alright|all right|fine|that'?d be|that would be|"
-    r"of course|why not|let'?s do|good idea|lovely|excellent|exactly|correct|right)\b"
+    r"of course|why not|let'?s do|good idea|lovely|excellent|exactly|correct|right|go for it|go on|that'?s it|"
+    r"spot on|bingo|affirmative|indeed|make it so|please do|i'?d like that|i would like that|love (?:that|it)|"
+    r"that'?s right|you got it|sounds about right|brilliant|cheers|nice one|lovely stuff)\b"
 )
 _REJECT = re.compile(
     r"^\W*(?:no|nope|nah|not really|not now|not today|don'?t|do not|never ?mind|leave|skip|i'?m good|i am good|"
-    r"i'?d rather not|let'?s not|hold off|actually,? no|no need|not necessary|maybe later|not this time)\b"
+    r"i'?d rather not|let'?s not|hold off|actually,? no|no need|not necessary|maybe later|not this time|"
+    r"i'?ll pass|pass|i'?m fine|i'?m ok(?:ay)?|i'?m alright|all good|negative|wrong|that'?s wrong|not quite|"
+    r"not what i|you misheard|that'?s not|rather not|best not|better not|no ?thanks|not for now|leave it)\b"
 )
 _QUESTION = re.compile(
     r"\?|\b(?:would you like|shall i|should i|do you want|want me to|how about|may i|can i|could i|"
-    r"what about|would it help|prefer)\b"
+    r"what about|would it help|prefer|i could|i can also|if you(?:'d)? like|if you want|if you wish|"
+    r"should you want|let me know if you(?:'d)? (?:like|want))\b"
 )
+_INTERJECTION = re.compile(r"^(?:cool|warm|neutral|fine|great|nice)\s*[,!.]+\s*(?=\S)")
 _STATE_QUESTION = re.compile(r"^(?:what|what's|which|how|is|are|was|were|do|does)\b")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+")
 _STATE_REPORT = re.compile(r"\b(?:currently|right now|at the moment|is already|are already|was|were|used to)\b")
-_CLAUSE_SPLIT = re.compile(r"[.!?;]+(?:\s|$)|,\s*|\s+(?:and then|and also|and|then|but|also|plus|while|after that)\s+")
+_CLAUSE_SPLIT = re.compile(r"[.!?;]+(?:\s|$)|,\s*|\s+(?:—|–|--|-)\s+|\s*(?:—|–)\s*|\s+(?:and then|and also|and|then|but|also|plus|while|after that)\s+")
+_NUMBER_TOKEN = r"\d+|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[- ])?(?:one|two|three|four|five|six|seven|eight|nine)|zero|ten|eleven|twelve|\w+teen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|(?:a |one )?hundred"
 _NUMERIC_FIELDS = ("alarm_volume", "volume", "brightness", "temperature", "fan_speed")
 _NUMERIC_PATHS = frozenset({"tv.volume", "tv.brightness", "ac.temperature", "ac.fan_speed", "lights.brightness",
                             "speaker.volume", "security.alarm_volume"})
 # Words that may follow a bare number that is a setting ("25 please", "make it 20 instead").
 _AFTER_BARE_NUMBER = frozenset(
     "please pls plz thanks thank thx instead then now for is would should sounds works ok okay and too as "
-    "actually if on in at or would that's thats this it's is be will i i'd i'm maybe probably ish".split()
+    "actually if on in at or would that's thats this it's is be will i i'd i'm maybe probably ish with "
+    "but so right yeah cheers ta".split()
 )
 
 
@@ -78,7 +97,6 @@ class Extraction:
 class _Focus:
     device: str | None = None
     path: str | None = None
-    guessed: tuple[str, Any] | None = None  # a setting whose device was a default guess
 
 
 def normalize(text: str) -> str:
@@ -93,9 +111,42 @@ def normalize(text: str) -> str:
     text = re.sub(r"(\d)\s*c\b", r"\1 degrees", text)
     text = re.sub(r"\b(brightness|backlight|volume|loudness)((?: to| at| on)?) (?:max|maximum|full)\b", r"\1\2 100", text)
     text = re.sub(r"\b(?:max|maximum|full) (brightness|volume)\b", r"100 \1", text)
+    text = re.sub(r"(?<!\bfan )(?<!\bspeed )\b(to|at|on) (?:the )?(?:max|maximum|full)\b(?! (?:fan|speed|blast|power))",
+                  r"\1 100 %", text)
     text = re.sub(r"\ba\s*/\s*c\b|\ba\.c\.(?=\s|$)", "ac", text)
+    # "80 out of 100", "2/3", "level 2 of 3": the scale is not a setting
+    text = re.sub(rf"\b({_NUMBER_TOKEN})\s*(?:/|\bout of\b|\bof\b)\s*(?:a |one )?(?:100|hundred|10|ten|3|three)\b",
+                  r"\1", text)
+    text = _vague_values(text)
+    text = re.sub(r"#\s*(?=\d)|\bno\.\s*(?=\d)", "", text)  # "HDMI #1", "no. 2"
+    text = re.sub(r"\s*(?:&|\+|→|->|=>)\s*", " and ", text)
     text = re.sub(r"\bt\.v\.(?=\s|$)|\bt\s*/\s*v\b", "tv", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+_VAGUE = [
+    (r"\b(?:put (?:it|them|the \w+) on mute|(?<!un)mute|(?<!un)silence)\b", "volume 0"),
+    (r"\b(?:full blast|as loud as (?:it|they) (?:can |will |'ll )?(?:go|goes|get|gets))\b", "volume 100"),
+    (r"\bas bright as (?:it|they) (?:can |will |'ll )?(?:go|goes|get|gets)\b", "brightness 100"),
+    (r"\ball the way up\b", "100 %"),
+    (r"\b(?:as (?:warm|hot) as (?:it|they) (?:can |will |'ll )?(?:go|goes|get|gets)|the (?:warmest|hottest) setting)\b",
+     "30 degrees"),
+    (r"\b(?:as (?:cold|cool) as (?:it|they) (?:can |will |'ll )?(?:go|goes|get|gets)|the (?:coldest|coolest) setting)\b",
+     "16 degrees"),
+    (r"\bhalf(?:way)?(?! an? | past\b|-time| time\b| hour)(?= (?:brightness|volume|bright|loud|up|way|$)|\W*$|\W)",
+     "50 %"),
+]
+
+
+def _vague_values(text: str) -> str:
+    """Values said without a number ("mute", "full blast", "half brightness") written as numbers.
+
+    >>> _vague_values("mute the telly and half brightness on the lamps")
+    'volume 0 the telly and 50 % brightness on the lamps'
+    """
+    for pattern, replacement in _VAGUE:
+        text = re.sub(pattern, replacement, text)
+    return text
 
 
 def split_clauses(text: str) -> list[str]:
@@ -155,10 +206,11 @@ def _number_path(
     cue = _numeric_field_cue(cues, number.start, number.end)
     if cue is not None:
         name, candidates = cue.payload
-        device = _resolve_device(cues, cue.start, candidates, focus)
+        device = _nearest(cues, cue.start, candidates)
+        if device is None and focus.device in candidates and not (name == "volume" and focus.device == "security"):
+            device = focus.device  # a bare "volume" is the TV's or the speaker's, not the siren's
         if device is None:
             device = candidates[0]
-            focus.guessed = (f"{device}.{name}", number.value)
         if name == "percent":
             same_device = focus.path is not None and focus.path.startswith(f"{device}.")
             name = focus.path.split(".")[1] if same_device else DEVICE_DEFAULT_FIELD[device]
@@ -172,8 +224,16 @@ def _number_path(
     if following and following.group(1) not in _AFTER_BARE_NUMBER:
         return None  # "two coffees", "3 kids": a count of something
     device = _nearest(cues, number.start, list(DEVICE_DEFAULT_FIELD))
+    if device is None:  # "heating up to 25", "netflix at 30": a value only one device has names it
+        named_by_value = [Cue("device", c.start, c.end, c.payload[0][0]) for c in cues
+                          if c.kind == "strong_value" and len({r[0] for r in c.payload}) == 1]
+        device = _nearest(named_by_value, number.start, list(DEVICE_DEFAULT_FIELD))
+    lead = clause_text[:number.start]
+    if device is None and re.fullmatch(r"\s*(?:and |with |plus )?(?:at|to|on)\s*", lead) and focus.device:
+        # "... bass boost on the speaker, and at fifteen"
+        return focus.path or f"{focus.device}.{DEVICE_DEFAULT_FIELD[focus.device]}"
     if device is None and re.search(r"(?<!\bit)(?<!\bthem)(?<!\bthat)\s+(?:at|by|until|till|around|about|before|after)\s*$",
-                                    clause_text[:number.start]):
+                                    lead):
         return None  # "the game starts at 9": a time
     if device is None:
         if focus.path is not None:
@@ -203,6 +263,30 @@ def _focus_on_named_setting(cues: Sequence[Cue], focus: _Focus) -> None:
         focus.device, focus.path = device, f"{device}.{name}"
 
 
+_NEGATED = re.compile(r"\b(?:not|rather than|instead of|except|but not)\s+(?:the\s+|a\s+)?$")
+_MEANT_DEVICE = re.compile(r"\b(?:i meant|i mean|meant|wrong one|not that one|i was talking about|i said)\b")
+_UNDO = "undo"  # a clause result (_UNDO, device or None): take back the last request
+# Nouns after "the"/"my" that name no device, so do not end the talk about one.
+_GENERIC_NOUNS = frozenset(
+    "room rooms house home place flat apartment living bedroom kitchen lounge office den mood vibe atmosphere evening "
+    "night morning day afternoon weekend moment time way one usual same rest others other whole sun heat cold "
+    "settings setting level levels value values system thing things stuff lot end best last first next".split()
+)
+_THING_AFTER_VERB = re.compile(
+    r"^(?:\w+ )?(?:please )?(?:turn on|turn off|switch on|switch off|start|stop|open|close|feed|water|warm|heat|cool|"
+    r"lock|unlock|run|empty|fill|clean|charge|boil|preheat|set|put|get|have|make|dim|turn|switch|check|"
+    r"start up|fire up|power up|power on|power off) (?:up |on |off )?(?:the|my|our) (\w+)"
+)
+
+
+def _names_unknown_thing(clause: str, cues: Sequence[Cue]) -> bool:
+    """Whether the clause is an order about a thing outside the schema ("feed the fish")."""
+    if any(c.kind in ("device", "field", "strong_value", "cancel") for c in cues):
+        return False
+    match = _THING_AFTER_VERB.search(clause)
+    return bool(match) and match.group(1) not in _GENERIC_NOUNS
+
+
 def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool]:
     """Settings one clause asks for, in text order, and whether it named a setting left unfilled.
 
@@ -211,27 +295,36 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
     cues = find_cues(clause)
     if any(c.kind == "other_device" for c in cues) and not any(c.kind == "device" for c in cues):
         return [], False  # "close the blinds halfway", "fridge to 2 degrees"
+    if _names_unknown_thing(clause, cues):
+        focus.device, focus.path = None, None
+        return [], False  # "warm the towel rail", "feed the fish": a thing we do not model
     cancel = next((c for c in cues if c.kind == "cancel"), None)
     if cancel is not None:
         device = _nearest(cues, cancel.start, list(DEVICE_DEFAULT_FIELD))
         explicit = re.search(r"back|undo|revert|as it was|as they were|(?:cancel|scratch|scrap|forget|undo) (?:that|it)",
                              clause)
         if device is not None or explicit:
-            device = device or focus.device
-            return ([(f"{device}.*", None)] if device else []), False
+            return [(_UNDO, device)], False
     if any(c.kind in ("negation", "cancel") for c in cues):
         return [], False
     found: list[tuple[int, str, Any]] = []
     value_spans = [(c.start, c.end) for c in cues if c.kind in ("value", "strong_value")]
     devices = [c.payload for c in cues if c.kind == "device"]
     fields = {c.payload[0] for c in cues if c.kind == "field"}
+    # a setting word that only one device has names that device ("fan on auto", "siren 60, armed")
+    implied = [Cue("device", c.start, c.end, c.payload[1][0]) for c in cues
+               if c.kind == "field" and len(c.payload[1]) == 1]
 
     for cue in cues:
+        if cue.kind in ("value", "strong_value", "arm", "strong_arm") and _NEGATED.search(clause[:cue.start]):
+            continue  # "armed, not disarmed", "treble boost, not bass boost"
         if cue.kind in ("value", "strong_value"):
             readings = cue.payload
             chosen = None
             reading_devices = [r[0] for r in readings]
             device = _nearest(cues, cue.start, reading_devices)
+            if device is None:
+                device = _nearest(implied, cue.start, reading_devices)
             if device is None and focus.device in reading_devices:
                 device = focus.device
             if device is not None:
@@ -242,9 +335,14 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
                 chosen = next((r for r in readings if r[1] in fields), None)
             if chosen is not None:
                 found.append((cue.start, f"{chosen[0]}.{chosen[1]}", chosen[2]))
-        elif cue.kind == "arm":
+        elif cue.kind == "strong_arm":  # "disarm", "lock up": only the alarm is armed
             device = _nearest(cues, cue.start, list(DEVICE_DEFAULT_FIELD))
-            if device == "security" or (device is None and focus.device == "security"):
+            if device in ("security", None):
+                found.append((cue.start, "security.armed", cue.payload))
+        elif cue.kind == "arm":
+            device = _nearest(cues, cue.start, list(DEVICE_DEFAULT_FIELD)) or _nearest(implied, cue.start, ["security"])
+            bare = clause[cue.start:cue.end] in ("on", "off")  # "I'm off to bed" arms nothing
+            if device == "security" or (device is None and focus.device == "security" and not bare):
                 found.append((cue.start, "security.armed", cue.payload))
 
     near_outside = [c for c in cues if c.kind == "outside"]
@@ -264,8 +362,6 @@ def read_clause(clause: str, focus: _Focus) -> tuple[list[tuple[str, Any]], bool
             path = "ac.fan_speed" if path == "ac.temperature" else "ac.temperature"
         if valid_value(path, number.value):
             found.append((number.start, path, number.value))
-            if focus.guessed and focus.guessed[1] == number.value:
-                focus.guessed = (path, number.value)
 
     found.sort(key=lambda item: item[0])
     settings = [(path, value) for _, path, value in found]
@@ -298,64 +394,137 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
     """
     settings: dict[str, Any] = {}
     unresolved: list[Unresolved] = []
+    asked = False  # the last assistant message asked something
+    groups: list[dict[str, Any]] = []  # per request: the paths it set and their values before it
     focus = _Focus()
-    asks_which = False  # the assistant asked which device ("the TV or the lights?")
+    asks_which: set[str] = set()  # the devices the assistant asked to choose from ("the TV or the lights?")
     offered: list[tuple[str, Any]] = []  # proposed in a question: needs a yes
     told: list[tuple[str, Any]] = []  # stated as done: stands unless the user objects
     for turn, message in enumerate(messages):
         text = normalize(message.get("text") or "")
         clauses = split_clauses(text)
         if message.get("role") == "assistant":
-            asks_which = bool(_QUESTION.search(text)) and len({c.payload for c in find_cues(text) if c.kind == "device"}) >= 2
+            asked = bool(_QUESTION.search(text))
+            listed = {c.payload for c in find_cues(text) if c.kind == "device"}
+            asks_which = listed if re.search(r"\bor\b[^.!]*\?", text) and len(listed) >= 2 else set()
             offered, told = [], []
             for sentence in _SENTENCE_SPLIT.split(text):
                 asking = bool(_QUESTION.search(sentence))
+                reporting = bool(_STATE_REPORT.search(sentence))
                 for clause in split_clauses(sentence):
                     found, _ = read_clause(clause, focus)
-                    if not _STATE_REPORT.search(clause):
+                    if not reporting:
                         (offered if asking else told).extend(found)
             continue
-        if asks_which and focus.guessed:
-            _move_guess(settings, focus, text)
-        asks_which = False
+        if not asked:  # "Cool, thanks": an interjection, unless it answers a question
+            text = _INTERJECTION.sub("", text)
+            clauses = split_clauses(text)
         if offered or told:
             agreed = bool(_AFFIRM.search(text)) and not _REJECT.search(text)
             if trust_statements and (offered or not _REJECT.search(text)):
-                settings.update(told)  # a yes/no answers the question, not the statements
-            if agreed:
-                settings.update(offered)
+                # statements restate the last request: they join its group
+                last = groups[-1] if groups else {}
+                for path, value in told:
+                    _follow_confirmation(settings, last, path, value)
+                    _apply(settings, last, path, value)
+                if last and not groups:
+                    groups.append(last)
+            if agreed and offered:
+                accepted: dict[str, Any] = {}
+                for path, value in offered:
+                    _apply(settings, accepted, path, value)
+                groups.append(accepted)
             offered, told = [], []
-        for index, clause in enumerate(clauses):
-            found, open_setting = read_clause(clause, focus)
+        if asks_which and groups:
+            _move_to_named(settings, groups[-1], focus, text, asks_which)
+        elif groups and _MEANT_DEVICE.search(text) and not any(
+                found for found, _ in (read_clause(c, _Focus()) for c in clauses)):
+            # "Oh wait, I meant the TV": the last request was for another device
+            _move_to_named(settings, groups[-1], focus, text, set(DEVICE_DEFAULT_FIELD))
+        asks_which = set()
+        turn_group: dict[str, Any] = {}
+        read = [read_clause(clause, focus) for clause in clauses]
+        for index, (clause, (found, open_setting)) in enumerate(zip(clauses, read)):
             for path, value in found:
-                if path.endswith(".*"):  # the user took back what they asked of a device
-                    for key in [k for k in settings if k.startswith(path[:-1])]:
-                        del settings[key]
+                if path == _UNDO:
+                    later = any(p != _UNDO for f, _ in read[index + 1:] for p, _ in f)
+                    if value is None and later:
+                        continue  # "scratch that, 23": a correction, the new value follows
+                    target = turn_group if turn_group else (groups[-1] if groups else {})
+                    if not _undo(settings, target, value) and value is not None:
+                        for key in [k for k in settings if k.startswith(value + ".")]:
+                            del settings[key]
                     continue
-                settings.pop(path, None)
-                settings[path] = value
+                _apply(settings, turn_group, path, value)
             if open_setting and not _STATE_QUESTION.search(clause):
                 unresolved.append(Unresolved(turn, clause, focus.device, _open_field(clause)))
+        if turn_group:
+            groups.append(turn_group)
     if told and trust_statements:
-        settings.update(told)
+        last = groups[-1] if groups else {}
+        for path, value in told:
+            _follow_confirmation(settings, last, path, value)
+            _apply(settings, last, path, value)
     return Extraction(unflatten_items(settings.items()), unresolved)
 
 
-def _move_guess(settings: dict[str, Any], focus: _Focus, reply: str) -> None:
-    """Move a setting whose device was guessed to the device the user names in ``reply``."""
-    path, value = focus.guessed
+_ABSENT = object()
+
+
+def _apply(settings: dict[str, Any], group: dict[str, Any], path: str, value: Any) -> None:
+    """Set ``path`` to ``value``, remembering in ``group`` what it was before the request."""
+    if path not in group:
+        group[path] = settings.get(path, _ABSENT)
+    settings.pop(path, None)
+    settings[path] = value
+
+
+def _follow_confirmation(settings: dict[str, Any], group: dict[str, Any], path: str, value: Any) -> None:
+    """The assistant confirms ``value`` on another device than the one guessed: drop the guess.
+
+    ("stereo to 60" ... "AV input with volume 70" -> "the telly on AV, volume 70": the 70 was the TV's.)
+    """
+    if path in group:
+        return
+    device, field_name = path.split(".")
+    for other in [p for p in group if p in settings and settings[p] == value and p.split(".")[1] == field_name]:
+        old = group.pop(other)
+        settings.pop(other)
+        if old is not _ABSENT:
+            settings[other] = old
+
+
+def _undo(settings: dict[str, Any], group: dict[str, Any], device: str | None) -> bool:
+    """Put back what ``group`` changed (only ``device``'s settings when given); whether anything was."""
+    paths = [p for p in group if device is None or p.startswith(device + ".")]
+    for path in paths:
+        old = group.pop(path)
+        settings.pop(path, None)
+        if old is not _ABSENT:
+            settings[path] = old
+    return bool(paths)
+
+
+def _move_to_named(settings: dict[str, Any], group: dict[str, Any], focus: _Focus, reply: str,
+                   listed: set[str]) -> None:
+    """Move the last request's settings to the device the user picks in ``reply`` ("the TV or the speaker?")."""
     named = [c.payload for c in find_cues(reply) if c.kind == "device"]
-    field_name = path.split(".")[1]
-    if not named or path.startswith(named[0] + "."):
+    if not named:
         return
     device = named[0]
-    if field_name in ("volume", "alarm_volume"):
-        field_name = "alarm_volume" if device == "security" else "volume"
-    target = f"{device}.{field_name}"
-    if valid_value(target, value) and settings.get(path) == value:
-        del settings[path]
-        settings[target] = value
-        focus.device, focus.path, focus.guessed = device, target, None
+    for path in [p for p in group if p in settings and p.split(".")[0] in listed and not p.startswith(device + ".")]:
+        field_name = path.split(".")[1]
+        if field_name in ("volume", "alarm_volume"):
+            field_name = "alarm_volume" if device == "security" else "volume"
+        target, value = f"{device}.{field_name}", settings[path]
+        if not valid_value(target, value):
+            continue
+        old = group.pop(path)
+        settings.pop(path)
+        if old is not _ABSENT:
+            settings[path] = old
+        _apply(settings, group, target, value)
+        focus.device, focus.path = device, target
 
 
 def _open_field(clause: str) -> str | None:

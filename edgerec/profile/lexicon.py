@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
+
+from edgerec.profile.device_words import DEVICE_NOUNS, FIELD_WORDS
 
 __all__ = ["Cue", "find_cues", "DEVICE_DEFAULT_FIELD"]
 
@@ -48,15 +51,7 @@ def _strong(pattern: str, payload: Any) -> tuple[str, re.Pattern[str], Any]:
     return "strong_value", re.compile(pattern), payload
 
 
-_DEVICES = [
-    _cue("device", r"\b(?:tv|tvs|television|telly|screen)\b", "tv"),
-    _cue("device", r"\b(?:ac|a/c|air ?con(?:ditioner|ditioning)?|aircon|climate(?: control)?|thermostat|"
-                   r"hvac|air conditioning unit|cooling system|heating system)\b", "ac"),
-    _cue("device", r"\b(?:lights?|lighting|lamps?|bulbs?)\b", "lights"),
-    _cue("device", r"\b(?:speakers?|sound ?system|stereo|music|audio|sound ?bar|playlist)\b", "speaker"),
-    _cue("device", r"\b(?:security(?: system)?|alarm(?: system)?|home security|house alarm|burglar alarm)\b",
-         "security"),
-]
+_DEVICES = [_cue("device", pattern, device) for device, pattern in DEVICE_NOUNS.items()]
 
 # Devices outside the schema: a clause about them sets nothing we model.
 _OTHER_DEVICES = [
@@ -66,20 +61,7 @@ _OTHER_DEVICES = [
                          r"fireplace|hot tub|pool|boiler|water heater|camera|doorbell)\b"),
 ]
 
-_FIELDS = [
-    _cue("field", r"\b(?:alarm(?:'s)? volume|volume (?:of|on|for) the (?:security )?alarm|siren(?: volume)?|"
-                  r"alarm (?:loudness|sound level))\b", ("alarm_volume", ("security",))),
-    _cue("field", r"\b(?:volume|loudness|sound level|louder|quieter|softer|how loud|loud)\b", ("volume", ("tv", "speaker", "security"))),
-    _cue("field", r"\b(?:brightness|bright|brighter|dim|dimmer|dimmed|dimming|backlight|picture)\b", ("brightness", ("lights", "tv"))),
-    _cue("field", r"\b(?:temp|temperature|degrees?|deg|celsius|in here|warmer|cooler|colder|hotter)\b",
-         ("temperature", ("ac",))),
-    _cue("field", r"\bfan(?: speed| level| setting)?\b", ("fan_speed", ("ac",))),
-    _cue("field", r"\b(?:input(?: source)?|source|hdmi)\b", ("input_source", ("tv",))),
-    _cue("field", r"\b(?:colou?r(?: temperature)?|tone|hue)\b", ("color", ("lights",))),
-    _cue("field", r"\b(?:equali[sz]er|eq|sound profile|sound mode)\b", ("equalizer", ("speaker",))),
-    _cue("field", r"\bmode\b", ("mode", ("ac", "lights"))),
-    _cue("field", r"(?:\bpercent\b|\bper cent\b|%)", ("percent", ("lights", "tv", "speaker"))),
-]
+_FIELDS = [_cue("field", pattern, payload) for pattern, payload in FIELD_WORDS]
 
 _V = "value"
 _VALUES = [
@@ -93,15 +75,17 @@ _VALUES = [
     _strong(r"\byou ?tube\b", (("tv", "input_source", "YouTube"),)),
     # speaker equalizer
     _strong(r"\b(?:bass[- ]?boost(?:ed)?|boost(?:ing|ed)? (?:the )?bass|more bass|bass[- ]heavy|heavy bass|"
-             r"extra bass|bass up|crank (?:up )?the bass|pump up the bass)\b", (("speaker", "equalizer", "bass boost"),)),
-    _strong(r"\b(?:treble[- ]?boost(?:ed)?|boost(?:ing|ed)? (?:the )?treble|more treble|treble up|"
+             r"extra bass|bass up|low[- ]end boost|crank (?:up )?the bass|pump up the bass)\b", (("speaker", "equalizer", "bass boost"),)),
+    _strong(r"\b(?:treble[- ]?boost(?:ed)?|boost(?:ing|ed)? (?:the )?treble|more treble|treble up|treble[- ]heavy|"
              r"crisp(?:er)? highs|extra treble)\b", (("speaker", "equalizer", "treble boost"),)),
-    _cue(_V, r"\b(?:balanced|flat eq|flat sound|even sound)\b", (("speaker", "equalizer", "balanced"),)),
+    _cue(_V, r"\b(?:balanced|flat eq|flat sound|even sound|flat|neutral eq|neutral sound|default eq|normal eq)\b", (("speaker", "equalizer", "balanced"),)),
     # ac modes (explicit)
     _strong(r"\b(?:cool(?:ing)? mode|mode (?:to |on )?cool(?:ing)?|cooling|a\.?c\.? (?:on )?cool)\b",
             (("ac", "mode", "cool"),)),
     _cue(_V, r"\bheat\b", (("ac", "mode", "heat"),)),
     _strong(r"\b(?:heat(?:ing)? mode|mode (?:to |on )?heat(?:ing)?|heating)\b", (("ac", "mode", "heat"),)),
+    _strong(r"\bfan(?: speed)?(?: to| on| at)? (?:off|zero|stopped|none)\b|\b(?:no airflow|fan stopped|stop the fan)\b",
+            (("ac", "fan_speed", 0),)),
     _strong(r"\bfan(?: speed)?(?: to| on| at)? (?:high|max(?:imum)?|full)\b|\b(?:high|max(?:imum)?|full) fan\b",
             (("ac", "fan_speed", 3),)),
     _strong(r"\bfan(?: speed)?(?: to| on| at)? (?:medium|mid|middle)\b|\b(?:medium|mid) fan\b", (("ac", "fan_speed", 2),)),
@@ -119,16 +103,19 @@ _VALUES = [
          (("lights", "color", "cool"), ("ac", "mode", "cool"))),
     _cue(_V, r"\b(?:neutral(?: white| light| tones?| colou?r)?|natural white|plain white|pure white)\b",
          (("lights", "color", "neutral"), ("speaker", "equalizer", "balanced"))),
-    _cue(_V, r"\b(?:static|steady|solid|constant|still|fixed)\b", (("lights", "mode", "static"),)),
-    _cue(_V, r"\b(?:dynamic|changing|animated|cycling|colou?r[- ]changing|shifting|flowing)\b",
+    _cue(_V, r"\b(?:static|steady|solid|constant|fixed)\b(?! (?:on|to|at)\b)", (("lights", "mode", "static"),)),
+    _cue(_V, r"\b(?:dynamic|animated|colou?r[- ](?:changing|cycling|shifting)|shifting colou?rs?|changing colou?rs?|cycling(?! (?:to|home|in|on)\b))\b",
          (("lights", "mode", "dynamic"),)),
 ]
 
 _OTHERS = [
-    _cue("arm", r"\b(?:arm|arms|armed|arming|activate|activated|enable|enabled|engage|turn on|switch on|set up|"
-                r"lock up|secure)\b", True),
-    _cue("arm", r"\b(?:disarm|disarms|disarmed|disarming|deactivate|deactivated|disable|disabled|disengage|"
-                r"turn off|switch off|shut off)\b", False),
+    # words that arm or disarm only when the alarm is what is talked about
+    _cue("arm", r"\b(?:activate|activated|enable|enabled|engage|turn on|switch on|set up|secure)\b|(?:(?<=alarm )|(?<=system )|(?<=security )|(?<=panel ))on\b", True),
+    _cue("arm", r"\b(?:deactivate|deactivated|disable|disabled|disengage|"
+                r"turn off|switch off|shut off|off|unlock(?:ed)?|stand down)\b", False),
+    # words that only an alarm does
+    _cue("strong_arm", r"\b(?:arm|arms|armed|arming|lock up|lock the house|lock everything)\b", True),
+    _cue("strong_arm", r"\b(?:disarm|disarms|disarmed|disarming|unarmed|unarm)\b", False),
     _cue("cancel", r"\b(?:never ?mind|forget|cancel|undo|revert|scrap (?:that|it)|scratch that|put (?:it|them|that) back|(?:leave|keep) (?:it|them) as "
                    r"(?:it|they) (?:was|were)|change (?:it|that|them) back|go back to how it was|as it was)\b"),
     _cue("negation", r"\b(?:don'?t|do not|dont|no need|never ?mind|leave (?:it|them|the \w+)(?: alone| as)|"
@@ -138,14 +125,16 @@ _OTHERS = [
                         r"page|number|room|floor|level of|around the|top|last|past|next|every|each)\s*$"),
     _cue("time_unit", r"^\s*(?:minutes?|mins?|hours?|hrs?|seconds?|secs?|pm|am|p\.m\.|a\.m\.|o'?clock|days?|"
                       r"weeks?|months?|years?|times|people|guests|friends|kids|episodes?|movies?|songs?|"
-                      r"tracks?|items?|things|bucks|dollars|euros|pounds|steps|miles|km|kilometers|calories|"
+                      r"tracks?|items?|things|bucks|dollars|euros|pounds|quid|calls|meetings|emails|texts|messages|"
+                      r"steps|miles|km|kilometers|calories|"
                       r"percent chance|% chance|minute|hour|day|year|th|st|nd|rd|:\d\d)\b"),
-    _cue("outside", r"\b(?:outside|outdoors?|out there|forecast|weather|the high|the low|windchill|wind chill)\b"),
+    _cue("outside", r"\b(?:outside|outdoors?|out there|forecast|weather|the high|the low|windchill|wind chill|feels like|"
+                    r"(?:degrees|celsius) out(?: today| now| this \w+)?(?=\s*$|\W)|out today|in the shade)\b"),
 ]
 
-_MAIN_CUES = _DEVICES + _OTHER_DEVICES + _FIELDS + _VALUES + _OTHERS[:4] + [_OTHERS[6]]
-_SKIP_BEFORE = _OTHERS[4][1]
-_TIME_AFTER = _OTHERS[5][1]
+_MAIN_CUES = _DEVICES + _OTHER_DEVICES + _FIELDS + _VALUES + [c for c in _OTHERS if c[0] not in ("skip_number", "time_unit")]
+_SKIP_BEFORE = next(c[1] for c in _OTHERS if c[0] == "skip_number")
+_TIME_AFTER = next(c[1] for c in _OTHERS if c[0] == "time_unit")
 
 # The numeric field a number is most likely about when only the device is named.
 DEVICE_DEFAULT_FIELD = {
@@ -166,6 +155,12 @@ def find_cues(text: str) -> list[Cue]:
     >>> [(c.kind, c.payload) for c in find_cues("hdmi 2 please")]
     [('strong_value', (('tv', 'input_source', 'HDMI2'),))]
     """
+    return list(_find_cues(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_cues(text: str) -> tuple[Cue, ...]:
+    """:func:`find_cues`, remembered: assistants and users repeat the same clauses."""
     found = []
     for kind, pattern, payload in _MAIN_CUES:
         for match in pattern.finditer(text):
@@ -178,7 +173,7 @@ def find_cues(text: str) -> list[Cue]:
         if all(cue.end <= k.start or cue.start >= k.end for k in kept):
             kept.append(cue)
     kept.sort(key=lambda c: c.start)
-    return kept
+    return tuple(kept)
 
 
 def number_is_skipped(text: str, start: int, end: int) -> bool:

@@ -1,0 +1,103 @@
+"""Scoring of per-session extraction against the known final settings.
+
+Each session's predicted actions and true actions are flattened into
+``(device.field, value)`` items (:func:`edgerec.profile.schema.flatten_actions`).
+Over all sessions of all users:
+
+* ``session_exact``  share of sessions whose predicted items equal the true ones
+* ``precision``      predicted items that are true / predicted items
+* ``recall``         true items that were predicted / true items
+
+A session with nothing predicted and nothing true counts as exact. With no
+predicted item at all precision is 1.0; with no true item recall is 1.0.
+
+>>> from edgerec.datasets.edgewise import EdgewiseUser
+>>> from edgerec.datasets.edgewise_synth import SessionTrace
+>>> user = EdgewiseUser(sessions=[{"meta": {}, "messages": [
+...     {"role": "user", "text": "TV volume to 20 please."}]}])
+>>> extraction_scores([user], [[SessionTrace(routines=[], actions={"tv": {"volume": 20}})]])
+{'session_exact': 1.0, 'precision': 1.0, 'recall': 1.0}
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from edgerec.errors import InputError
+from edgerec.profile.schema import flatten_actions
+
+__all__ = ["extraction_scores", "extraction_by_phenomenon"]
+
+Extractor = Callable[[Sequence[Mapping[str, str]]], Mapping[str, Mapping[str, Any]]]
+
+
+def _default_extractor() -> Extractor:
+    from edgerec.profile.extract import extract_actions
+
+    return extract_actions
+
+
+def _pairs(users: Sequence[Any], traces: Sequence[Sequence[Any]]):
+    if len(users) != len(traces):
+        raise InputError(f"{len(users)} users but {len(traces)} trace lists")
+    for user, user_traces in zip(users, traces):
+        if len(user.sessions) != len(user_traces):
+            raise InputError(f"a user has {len(user.sessions)} sessions but {len(user_traces)} traces")
+        yield from zip(user.sessions, user_traces)
+
+
+def _score(counts: Counter) -> dict[str, float]:
+    return {
+        "session_exact": counts["exact"] / counts["sessions"] if counts["sessions"] else 1.0,
+        "precision": counts["hit"] / counts["predicted"] if counts["predicted"] else 1.0,
+        "recall": counts["hit"] / counts["true"] if counts["true"] else 1.0,
+    }
+
+
+def _count(counts: Counter, predicted: frozenset, true: frozenset) -> None:
+    counts["sessions"] += 1
+    counts["exact"] += predicted == true
+    counts["hit"] += len(predicted & true)
+    counts["predicted"] += len(predicted)
+    counts["true"] += len(true)
+
+
+def extraction_scores(
+    users: Sequence[Any], traces: Sequence[Sequence[Any]], *, extractor: Extractor | None = None
+) -> dict[str, float]:
+    """Session-exact rate, item precision and item recall of ``extractor`` over all sessions.
+
+    ``users[u].sessions[k]["messages"]`` is read by ``extractor`` (default
+    :func:`edgerec.profile.extract.extract_actions`) and compared with
+    ``traces[u][k].actions``.
+    """
+    extractor = extractor or _default_extractor()
+    counts: Counter = Counter()
+    for session, trace in _pairs(users, traces):
+        _count(counts, flatten_actions(dict(extractor(session["messages"]))), flatten_actions(trace.actions))
+    return _score(counts)
+
+
+def extraction_by_phenomenon(
+    users: Sequence[Any], traces: Sequence[Sequence[Any]], *, extractor: Extractor | None = None
+) -> dict[str, dict[str, float]]:
+    """:func:`extraction_scores` restricted to the sessions showing each phenomenon, plus their count ``n``.
+
+    >>> from edgerec.datasets.edgewise import EdgewiseUser
+    >>> from edgerec.datasets.edgewise_synth import SessionTrace
+    >>> user = EdgewiseUser(sessions=[{"meta": {}, "messages": [{"role": "user", "text": "Lights to 30%."}]}])
+    >>> trace = SessionTrace(routines=[], actions={"lights": {"brightness": 30}},
+    ...                      phenomena=frozenset({"explicit"}))
+    >>> extraction_by_phenomenon([user], [[trace]])["explicit"]["n"]
+    1.0
+    """
+    extractor = extractor or _default_extractor()
+    by_name: dict[str, Counter] = {}
+    for session, trace in _pairs(users, traces):
+        predicted = flatten_actions(dict(extractor(session["messages"])))
+        true = flatten_actions(trace.actions)
+        for name in trace.phenomena:
+            _count(by_name.setdefault(name, Counter()), predicted, true)
+    return {name: {**_score(c), "n": float(c["sessions"])} for name, c in sorted(by_name.items())}
