@@ -132,3 +132,33 @@ def edgewise(
         f"{summary['llm_calls']} LLM calls, {summary['llm_tokens']} tokens, peak RSS {summary['peak_rss_mb']:.0f} MB"
     )
     console.print(f"predictions: {out}")
+
+
+@app.command("extraction")
+@cli_errors
+def extraction(
+    users: Annotated[int, typer.Option("--users", help="Generated users to score.", min=1)] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="Generator seed (same users as datasets edgewise-synth).")] = 0,
+    sessions: Annotated[int, typer.Option("--sessions", help="Sessions per user.", min=1)] = 200,
+    phrasing: Annotated[str, typer.Option("--phrasing", help="Wording of the generated dialogues.")] = "default",
+    difficulty: Annotated[str, typer.Option("--difficulty", help="easy, normal or hard.")] = "normal",
+    json_output: JsonOption = False,
+) -> None:
+    """Score per-session extraction against the generator's truth, and mining with perfect extraction."""
+    from edgerec.eval.extraction import generated_report
+
+    err = Console(stderr=True)
+    with Progress(TextColumn("users"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True) as bar:
+        task = bar.add_task("users", total=users)
+        report = generated_report(users, seed=seed, sessions=sessions, phrasing=phrasing, difficulty=difficulty,
+                                  progress=lambda n: bar.advance(task, n))
+    if json_output:
+        print_json(report)
+        return
+    ex = report["extraction"]
+    typer.echo(f"extraction ({users} users, seed {seed}, {phrasing}, {difficulty}): session exact "
+               f"{ex['session_exact']:.3f}, item precision {ex['precision']:.3f}, recall {ex['recall']:.3f}")
+    typer.echo(f"{'metric':22s} {'extracted':>10s} {'true actions':>13s}")
+    for key, value in report["routines"].items():
+        typer.echo(f"{key:22s} {value:10.3f} {report['routines_true_actions'][key]:13.3f}")

@@ -23,7 +23,7 @@ from edgerec.profile.hybrid import make_extractor
 from edgerec.profile.nl_profile import summarize
 from edgerec.profile.reconstruct import reconstruct_routines
 
-__all__ = ["UserResult", "EdgewiseRun", "run_edgewise", "write_predictions", "peak_rss_mb", "extraction_accuracy"]
+__all__ = ["UserResult", "EdgewiseRun", "run_edgewise", "write_predictions", "peak_rss_mb"]
 
 
 @dataclass
@@ -137,25 +137,3 @@ def write_predictions(path: str | Path, predictions: Sequence[Sequence[dict[str,
         for routines in predictions:
             handle.write(json.dumps(list(routines), ensure_ascii=False) + "\n")
 
-
-def extraction_accuracy(
-    users: int, *, seed: int, sessions: int = 200, difficulty: str = "normal",
-    extractor: Callable[[Sequence[dict]], dict] | None = None,
-) -> float:
-    """Share of generated sessions whose extracted actions equal the generator's per-session truth.
-
-    Uses :func:`edgerec.datasets.edgewise_synth.synthesize_user` (the same users
-    as ``edgerec datasets edgewise-synth --seed``); the default extractor is the rules.
-    """
-    from edgerec.datasets.edgewise_synth import SynthConfig, synthesize_user
-    from edgerec.profile.extract import extract_actions
-
-    extract = extractor or extract_actions
-    right = total = 0
-    for index in range(users):
-        user, traces = synthesize_user(index, sessions=sessions, seed=seed,
-                                       config=SynthConfig.for_difficulty(difficulty))
-        for session, trace in zip(user.sessions, traces):
-            right += extract(session["messages"]) == trace.actions
-            total += 1
-    return right / total if total else 0.0

@@ -28,7 +28,7 @@ from typing import Any
 from edgerec.errors import InputError
 from edgerec.profile.schema import flatten_actions
 
-__all__ = ["extraction_scores", "extraction_by_phenomenon"]
+__all__ = ["extraction_scores", "extraction_by_phenomenon", "generated_report"]
 
 Extractor = Callable[[Sequence[Mapping[str, str]]], Mapping[str, Mapping[str, Any]]]
 
@@ -101,3 +101,54 @@ def extraction_by_phenomenon(
         for name in trace.phenomena:
             _count(by_name.setdefault(name, Counter()), predicted, true)
     return {name: {**_score(c), "n": float(c["sessions"])} for name, c in sorted(by_name.items())}
+
+
+def generated_report(
+    users: int,
+    *,
+    seed: int,
+    sessions: int = 200,
+    phrasing: str = "default",
+    difficulty: str = "normal",
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Extraction and mining scored separately, on generated users whose per-session truth is known.
+
+    Returns ``extraction`` (:func:`extraction_scores` of the rules), and the
+    benchmark metrics of the routines mined from the extracted actions
+    (``routines``) and from the generator's true per-session actions
+    (``routines_true_actions``: the ceiling the miner reaches with a perfect
+    extractor). The users are those of ``edgerec datasets edgewise-synth`` with
+    the same seed, phrasing and difficulty. ``progress(1)`` is called per user.
+
+    >>> r = generated_report(1, seed=3, sessions=40)
+    >>> sorted(r), sorted(r["extraction"])
+    (['extraction', 'routines', 'routines_true_actions'], ['precision', 'recall', 'session_exact'])
+    """
+    from edgerec.datasets.edgewise_synth import SynthConfig, synthesize_user
+    from edgerec.eval.edgewise_metrics import score_users
+    from edgerec.profile.mining import mine_routines
+    from edgerec.profile.reconstruct import mining_sessions, routine_dict
+
+    if users < 1:
+        raise InputError(f"users must be >= 1, got {users}")
+    extract = _default_extractor()
+    config = SynthConfig.for_difficulty(difficulty)
+    counts: Counter = Counter()
+    truth, mined, ceiling = [], [], []
+    for index in range(users):
+        user, traces = synthesize_user(index, sessions=sessions, seed=seed, config=config, phrasing=phrasing)
+        extracted = [dict(extract(s["messages"])) for s in user.sessions]
+        for actions, trace in zip(extracted, traces):
+            _count(counts, flatten_actions(actions), flatten_actions(trace.actions))
+        truth.append(user.routines)
+        mined.append([routine_dict(r) for r in mine_routines(mining_sessions(user.sessions, extracted))])
+        true_actions = [trace.actions for trace in traces]
+        ceiling.append([routine_dict(r) for r in mine_routines(mining_sessions(user.sessions, true_actions))])
+        if progress:
+            progress(1)
+    return {
+        "extraction": _score(counts),
+        "routines": score_users(truth, mined),
+        "routines_true_actions": score_users(truth, ceiling),
+    }
