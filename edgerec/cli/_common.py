@@ -17,7 +17,7 @@ from edgerec.errors import EdgerecError, InputError, StoreError
 from edgerec.store import EventStore
 
 __all__ = ["DbOption", "KeyFileOption", "JsonOption", "cli_errors", "open_store", "read_key_file",
-           "resolve_db", "passphrase", "print_json", "fail", "confirm", "ABORTS"]
+           "resolve_db", "passphrase", "print_json", "progress_bar", "fail", "confirm", "ABORTS"]
 
 #: What typer/click raise when a prompt meets end of input or Ctrl-C.
 ABORTS = (click.exceptions.Abort, getattr(typer, "Abort", click.exceptions.Abort), EOFError)
@@ -109,6 +109,17 @@ def open_store(db: Path | None, key_file: Path | None) -> EventStore:
     if not path.exists():
         raise StoreError(f"no store at {path}; create one with: edgerec init --db {path}")
     return EventStore.open(path, **credentials(key_file))
+
+
+def progress_bar(label: str, *, eta: bool = False):
+    """A transient counting progress bar on stderr (``label``, bar, n/total, elapsed or remaining time)."""
+    from rich.console import Console
+    from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                               TimeRemainingColumn)
+
+    clock = TimeRemainingColumn() if eta else TimeElapsedColumn()
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), clock,
+                    console=Console(stderr=True), transient=True)
 
 
 def print_json(obj) -> None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from edgerec.cli._common import JsonOption, cli_errors, print_json
+from edgerec.cli._common import JsonOption, cli_errors, print_json, progress_bar
 
 app = typer.Typer(help="Evaluate edgerec on benchmark data and print the metrics measured on this machine.",
                   no_args_is_help=True)
@@ -38,9 +36,7 @@ def movielens(
         def embed(texts):
             return embed_catalog(texts, progress=True)
 
-    console = Console(stderr=True)
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
+    with progress_bar("{task.description}") as bar:
         task = bar.add_task("ranking users", total=None)
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -101,9 +97,7 @@ def edgewise(
         else:
             llm = LocalLLM(model)
     kind = extractor.value if llm is not None else "rules"
-    err = Console(stderr=True)
-    with Progress(TextColumn("routines"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as progress:
+    with progress_bar("routines") as progress:
         task = progress.add_task("users", total=len(users))
         run = run_edgewise(users, extractor=kind, llm=llm, progress=lambda n: progress.advance(task, n))
     write_predictions(out, run.predictions)
@@ -114,7 +108,7 @@ def edgewise(
         for i, u in enumerate(run.users)
     ]
     if json_output:
-        typer.echo(json.dumps(summary))
+        print_json(summary)
         return
     console = Console()
     if run.metrics is not None:
@@ -147,9 +141,7 @@ def extraction(
     """Score per-session extraction against the generator's truth, and mining with perfect extraction."""
     from edgerec.eval.extraction import generated_report
 
-    err = Console(stderr=True)
-    with Progress(TextColumn("users"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True) as bar:
+    with progress_bar("users") as bar:
         task = bar.add_task("users", total=users)
         report = generated_report(users, seed=seed, sessions=sessions, phrasing=phrasing, difficulty=difficulty,
                                   progress=lambda n: bar.advance(task, n))

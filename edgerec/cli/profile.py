@@ -10,10 +10,9 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from edgerec.cli._common import DbOption, JsonOption, KeyFileOption, cli_errors, open_store, print_json
+from edgerec.cli._common import DbOption, JsonOption, KeyFileOption, cli_errors, open_store, print_json, progress_bar
 from edgerec.errors import InputError
 from edgerec.profile.builder import ProfileBuilder
 from edgerec.profile.nl_profile import describe_actions, describe_triggers
@@ -85,8 +84,7 @@ def rebuild(
     """Mine the user's routines again (new sessions only, unless --full) and rewrite the summary."""
     llm = _llm(no_llm, model)
     with open_store(db, key_file) as store:
-        with Progress(TextColumn("sessions"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=Console(stderr=True), transient=True) as progress:
+        with progress_bar("sessions") as progress:
             task = progress.add_task("sessions", total=None)
             profile = ProfileBuilder(store, llm=llm).rebuild(
                 user, full=full, progress=lambda done, total: progress.update(task, completed=done, total=total))

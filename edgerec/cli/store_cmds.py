@@ -8,7 +8,6 @@ from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from edgerec.cli._common import (
@@ -21,6 +20,7 @@ from edgerec.cli._common import (
     open_store,
     passphrase,
     print_json,
+    progress_bar,
     read_key_file,
     resolve_db,
 )
@@ -87,8 +87,7 @@ def import_events(
     """Import events from a JSONL file. Every line is validated before anything is written."""
     parsed = _read_events(file)
     with open_store(db, key_file) as store:
-        with Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                      console=Console(stderr=True), transient=True) as bar:
+        with progress_bar("importing", eta=True) as bar:
             task = bar.add_task("import", total=len(parsed))
             n = store.log_many(parsed, batch_size=batch_size, progress=lambda k: bar.advance(task, k))
     typer.echo(f"imported {n} events into {store.path}")

@@ -127,8 +127,7 @@ def generated_report(
     """
     from edgerec.datasets.edgewise_synth import SynthConfig, synthesize_user
     from edgerec.eval.edgewise_metrics import score_users
-    from edgerec.profile.mining import mine_routines
-    from edgerec.profile.reconstruct import mining_sessions, routine_dict
+    from edgerec.profile.reconstruct import routines_from_actions
 
     if users < 1:
         raise InputError(f"users must be >= 1, got {users}")
@@ -142,9 +141,8 @@ def generated_report(
         for actions, trace in zip(extracted, traces):
             _count(counts, flatten_actions(actions), flatten_actions(trace.actions))
         truth.append(user.routines)
-        mined.append([routine_dict(r) for r in mine_routines(mining_sessions(user.sessions, extracted))])
-        true_actions = [trace.actions for trace in traces]
-        ceiling.append([routine_dict(r) for r in mine_routines(mining_sessions(user.sessions, true_actions))])
+        mined.append(routines_from_actions(user.sessions, extracted))
+        ceiling.append(routines_from_actions(user.sessions, [trace.actions for trace in traces]))
         if progress:
             progress(1)
     return {

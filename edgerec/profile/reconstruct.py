@@ -16,7 +16,7 @@ from edgerec.profile.extract import extract_actions
 from edgerec.profile.mining import MinedRoutine, MiningConfig, MiningSession, mine_routines
 from edgerec.profile.schema import flatten_actions, unflatten_items
 
-__all__ = ["Extractor", "mining_sessions", "routine_dict", "reconstruct_routines"]
+__all__ = ["Extractor", "mining_sessions", "routine_dict", "routines_from_actions", "reconstruct_routines"]
 
 #: Reads one session's messages and returns its nested actions.
 Extractor = Callable[[Sequence[Mapping[str, str]]], dict[str, dict[str, Any]]]
@@ -45,6 +45,15 @@ def routine_dict(routine: MinedRoutine) -> dict[str, Any]:
     return {"triggers": dict(routine.triggers), "actions": unflatten_items(routine.items)}
 
 
+def routines_from_actions(
+    sessions: Sequence[Mapping[str, Any]],
+    actions: Sequence[Mapping[str, Any]],
+    config: MiningConfig = MiningConfig(),
+) -> list[dict[str, Any]]:
+    """Routines mined from each session's meta and its (extracted or known) actions."""
+    return [routine_dict(r) for r in mine_routines(mining_sessions(sessions, actions), config)]
+
+
 def reconstruct_routines(
     sessions: Sequence[Mapping[str, Any]],
     *,
@@ -53,5 +62,4 @@ def reconstruct_routines(
 ) -> list[dict[str, Any]]:
     """Routines of one user from their sessions (``applied_routines`` is never read)."""
     actions = [extractor(session.get("messages") or []) for session in sessions]
-    mined = mine_routines(mining_sessions(sessions, actions), config)
-    return [routine_dict(r) for r in mined]
+    return routines_from_actions(sessions, actions, config)
