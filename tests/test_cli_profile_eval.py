@@ -42,7 +42,11 @@ def test_profile_rebuild_show_edit(keyed_store):
     assert "(0 read now)" in again.output
     shown = json.loads(runner.invoke(app, ["profile", "show", "--user", "alice", "--json", *keyed_store]).output)
     assert shown["user_text"] == "Warm evenings."
-    runner.invoke(app, ["profile", "edit", "--user", "alice", "--reset", *keyed_store])
+    kept = runner.invoke(app, ["profile", "edit", "--user", "alice", "--reset", *keyed_store], input="n\n")
+    assert kept.exit_code == 1
+    shown = json.loads(runner.invoke(app, ["profile", "show", "--user", "alice", "--json", *keyed_store]).output)
+    assert shown["user_text"] == "Warm evenings."
+    runner.invoke(app, ["profile", "edit", "--user", "alice", "--reset", "--yes", *keyed_store])
     shown = json.loads(runner.invoke(app, ["profile", "show", "--user", "alice", "--json", *keyed_store]).output)
     assert shown["user_text"] is None
 

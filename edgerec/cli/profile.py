@@ -12,7 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from edgerec.cli._common import DbOption, JsonOption, KeyFileOption, cli_errors, open_store, print_json, progress_bar
+from edgerec.cli._common import (DbOption, JsonOption, KeyFileOption, cli_errors, confirm, open_store, print_json,
+                                 progress_bar)
 from edgerec.errors import InputError
 from edgerec.profile.builder import ProfileBuilder
 from edgerec.profile.nl_profile import describe_actions, describe_triggers
@@ -103,11 +104,18 @@ def edit(
     key_file: KeyFileOption = None,
     text: Annotated[Optional[str], typer.Option("--text", help="The new profile text (else $EDITOR opens).")] = None,
     reset: Annotated[bool, typer.Option("--reset", help="Drop your text; show the generated summary again.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="With --reset: do not ask for confirmation.")] = False,
 ) -> None:
     """Write your own profile text; it is kept across rebuilds until --reset."""
     with open_store(db, key_file) as store:
         builder = ProfileBuilder(store)
         if reset:
+            if (builder.get(user) or {}).get("user_text") is None:
+                typer.echo(f"{user} has no profile text of their own; nothing to reset")
+                return
+            if not yes and not confirm(f"Delete the profile text {user} wrote? It cannot be recovered"):
+                typer.echo("the profile text was kept", err=True)
+                raise typer.Exit(1)
             builder.reset(user)
             typer.echo(f"profile text of {user} reset to the generated summary")
             return
