@@ -96,7 +96,7 @@ def rank_demo(store: EventStore) -> None:
 
 
 def profile_demo(store: EventStore) -> None:
-    from edgerec.datasets.edgewise import user_events
+    from edgerec.profile.sessions import user_events
     from edgerec.datasets.edgewise_synth import synthesize_user
     from edgerec.eval.edgewise_metrics import score_user
     from edgerec.models.llm import LocalLLM

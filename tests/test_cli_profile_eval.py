@@ -6,7 +6,7 @@ import pytest
 from typer.testing import CliRunner
 
 from edgerec.cli.main import app
-from edgerec.datasets.edgewise import user_events
+from edgerec.profile.sessions import user_events
 from edgerec.datasets.edgewise_synth import generate, synthesize_user
 from edgerec.eval.edgewise_metrics import METRIC_KEYS
 

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from edgerec.datasets.edgewise import user_events
+from edgerec.profile.sessions import user_events
 from edgerec.datasets.edgewise_synth import synthesize_user
 from edgerec.errors import InputError, UnknownUserError
 from edgerec.profile.builder import PROFILE_DOC, ProfileBuilder

@@ -29,14 +29,15 @@ raises :class:`~edgerec.errors.InputError` naming the file and line.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 from edgerec.errors import InputError
 from edgerec.jsonl import read_jsonl
+from edgerec.profile.schema import DEVICE_FIELDS, META_FIELDS
+from edgerec.profile.sessions import DIALOGUE_EVENT, events_to_sessions, session_to_events, user_events
 
 __all__ = [
     "META_FIELDS",
@@ -61,43 +62,8 @@ __all__ = [
 SESSIONS_FILE = "sessions.jsonl"
 CHARACTERS_FILE = "characters.jsonl"
 ROUTINES_FILE = "routines.jsonl"
-DIALOGUE_EVENT = "dialogue"
-
-META_FIELDS: dict[str, tuple[str, ...]] = {
-    "time_of_day": ("morning", "afternoon", "evening", "night"),
-    "day_of_week": ("weekday", "weekend"),
-    "sun_phase": ("before_sunrise", "daylight", "after_sunset"),
-    "weather": ("sunny", "cloudy", "rainy", "snowy"),
-    "outdoor_temp": ("very cold", "cold", "mild", "warm", "hot"),
-}
-
-# A field spec is a tuple of allowed values, an inclusive (low, high) int range
-# written as range(low, high + 1), or bool.
-DEVICE_FIELDS: dict[str, dict[str, Any]] = {
-    "tv": {
-        "volume": range(0, 101),
-        "brightness": range(0, 101),
-        "input_source": ("HDMI1", "HDMI2", "AV", "Netflix", "YouTube"),
-    },
-    "ac": {
-        "temperature": range(16, 31),
-        "mode": ("cool", "heat", "auto"),
-        "fan_speed": range(0, 4),
-    },
-    "lights": {
-        "brightness": range(0, 101),
-        "color": ("warm", "cool", "neutral"),
-        "mode": ("static", "dynamic"),
-    },
-    "speaker": {
-        "volume": range(0, 101),
-        "equalizer": ("bass boost", "balanced", "treble boost"),
-    },
-    "security": {"armed": bool, "alarm_volume": range(0, 101)},
-}
 
 _ROLES = ("user", "assistant")
-_EPOCH = datetime(2025, 1, 6, tzinfo=timezone.utc)
 
 
 @dataclass
@@ -359,78 +325,3 @@ def read_predictions(path: str | Path) -> list[list[dict[str, Any]]]:
             validate_routine(routine, f"{path.name}:{number}: routine {i}")
         predictions.append(routines)
     return predictions
-
-
-def session_to_events(
-    user: str, session: Mapping[str, Any], *, position: int = 0, start: datetime = _EPOCH
-) -> list[dict[str, Any]]:
-    """One store event (as a dict for ``EventStore.log_many``) per message turn.
-
-    ``type`` is ``"dialogue"``, ``text`` the message, and ``context`` holds the
-    session's meta fields plus ``session_id``, ``turn`` and ``role``. The data
-    has no clock time, so ``ts`` is synthetic: ``start`` + ``position`` hours +
-    ``turn`` seconds, which keeps the store's ts order equal to the file order.
-    ``applied_routines`` is never copied.
-
-    >>> e = session_to_events("u0", {"session_id": 7, "meta": {"weather": "rainy"},
-    ...     "messages": [{"role": "user", "text": "hi"}], "applied_routines": [1]})
-    >>> e[0]["context"], e[0]["ts"]
-    ({'weather': 'rainy', 'session_id': 7, 'turn': 0, 'role': 'user'}, '2025-01-06T00:00:00+00:00')
-    """
-    base = start + timedelta(hours=position)
-    events = []
-    for turn, message in enumerate(session["messages"]):
-        context = dict(session["meta"])
-        context.update(session_id=session["session_id"], turn=turn, role=message["role"])
-        events.append(
-            {
-                "user": user,
-                "type": DIALOGUE_EVENT,
-                "ts": (base + timedelta(seconds=turn)).isoformat(),
-                "item": None,
-                "context": context,
-                "text": message["text"],
-            }
-        )
-    return events
-
-
-def user_events(user: str, sessions: Iterable[Mapping[str, Any]], **kwargs: Any) -> Iterator[dict[str, Any]]:
-    """All dialogue events of one user's sessions, in order (see :func:`session_to_events`)."""
-    for position, session in enumerate(sessions):
-        yield from session_to_events(user, session, position=position, **kwargs)
-
-
-def events_to_sessions(events: Iterable[Any]) -> list[dict[str, Any]]:
-    """Rebuild sessions from dialogue events (``Event`` objects or dicts).
-
-    Events of other types are skipped. Sessions come out in order of first
-    appearance, turns sorted by ``turn``; the result never has
-    ``applied_routines``.
-
-    >>> s = {"session_id": 3, "meta": {"time_of_day": "evening"},
-    ...      "messages": [{"role": "user", "text": "tv on"}, {"role": "assistant", "text": "done"}]}
-    >>> events_to_sessions(list(user_events("u", [s]))) == [s]
-    True
-    """
-    grouped: dict[Any, dict[str, Any]] = {}
-    for event in events:
-        get = event.get if isinstance(event, Mapping) else lambda k, e=event: getattr(e, k, None)
-        if get("type") != DIALOGUE_EVENT:
-            continue
-        context = dict(get("context") or {})
-        if "session_id" not in context:
-            raise InputError("a dialogue event has no session_id in its context")
-        sid = context.pop("session_id")
-        turn = context.pop("turn", 0)
-        role = context.pop("role", "user")
-        meta = {k: v for k, v in context.items() if k in META_FIELDS}
-        session = grouped.setdefault(sid, {"session_id": sid, "meta": meta, "turns": []})
-        session["turns"].append((turn, {"role": role, "text": get("text") or ""}))
-    out = []
-    for session in grouped.values():
-        turns = session.pop("turns")
-        turns.sort(key=lambda pair: pair[0])
-        session["messages"] = [message for _, message in turns]
-        out.append(session)
-    return out

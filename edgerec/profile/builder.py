@@ -21,7 +21,7 @@ import json
 from datetime import datetime, timezone
 from typing import Any, Callable
 
-from edgerec.datasets.edgewise import DIALOGUE_EVENT, events_to_sessions
+from edgerec.profile.sessions import DIALOGUE_EVENT, events_to_sessions
 from edgerec.errors import InputError, UnknownUserError
 from edgerec.profile.app_events import app_sessions, app_routine_dict
 from edgerec.profile.hybrid import make_extractor

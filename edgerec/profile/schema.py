@@ -14,7 +14,38 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from edgerec.datasets.edgewise import DEVICE_FIELDS, META_FIELDS
+META_FIELDS: dict[str, tuple[str, ...]] = {
+    "time_of_day": ("morning", "afternoon", "evening", "night"),
+    "day_of_week": ("weekday", "weekend"),
+    "sun_phase": ("before_sunrise", "daylight", "after_sunset"),
+    "weather": ("sunny", "cloudy", "rainy", "snowy"),
+    "outdoor_temp": ("very cold", "cold", "mild", "warm", "hot"),
+}
+
+# A field spec is a tuple of allowed values, an inclusive (low, high) int range
+# written as range(low, high + 1), or bool.
+DEVICE_FIELDS: dict[str, dict[str, Any]] = {
+    "tv": {
+        "volume": range(0, 101),
+        "brightness": range(0, 101),
+        "input_source": ("HDMI1", "HDMI2", "AV", "Netflix", "YouTube"),
+    },
+    "ac": {
+        "temperature": range(16, 31),
+        "mode": ("cool", "heat", "auto"),
+        "fan_speed": range(0, 4),
+    },
+    "lights": {
+        "brightness": range(0, 101),
+        "color": ("warm", "cool", "neutral"),
+        "mode": ("static", "dynamic"),
+    },
+    "speaker": {
+        "volume": range(0, 101),
+        "equalizer": ("bass boost", "balanced", "treble boost"),
+    },
+    "security": {"armed": bool, "alarm_volume": range(0, 101)},
+}
 
 __all__ = ["DEVICE_FIELDS", "META_FIELDS", "Item", "flatten_actions", "unflatten_items", "valid_value"]
 
