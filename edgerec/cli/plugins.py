@@ -45,14 +45,20 @@ def plugin_entry_points(group: str = ENTRY_POINT_GROUP) -> dict[str, EntryPoint]
     return {ep.name: ep for ep in entry_points(group=group)}
 
 
-def _load(entry: EntryPoint):
-    """Import a plugin and turn what it exports (a Typer app or a click command) into a command."""
+def _load(entry: EntryPoint, *, rich_markup_mode=None):
+    """Import a plugin and turn what it exports (a Typer app or a click command) into a command.
+
+    A Typer app is joined as ``add_typer(app, name=...)`` joins a group: it stays a group
+    (even with one command) and follows the root's help style.
+    """
     try:
         obj = entry.load()
     except ImportError as exc:
         raise InputError(f"cannot load plugin command {entry.name!r} ({entry.value}): {exc}") from None
     if isinstance(obj, typer.Typer):
-        command = typer.main.get_command(obj)
+        host = typer.Typer(add_completion=False, rich_markup_mode=rich_markup_mode)
+        host.add_typer(obj, name=entry.name)
+        command = typer.main.get_group(host).commands[entry.name]
     elif callable(getattr(obj, "main", None)) and hasattr(obj, "make_context"):
         command = obj
     else:
@@ -61,9 +67,9 @@ def _load(entry: EntryPoint):
     return command
 
 
-def _missing_kit(name: str):
+def _missing_kit(name: str, *, rich_markup_mode=None):
     """A stand-in for a kit command when edgerec-bench is not installed: says what to install, exit 2."""
-    stand_in = typer.Typer(add_completion=False)
+    stand_in = typer.Typer(add_completion=False, rich_markup_mode=rich_markup_mode)
 
     @stand_in.command(name=name, help=f"{KIT_COMMANDS[name]} Not installed: {KIT_INSTALL}.",
                       context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
@@ -96,11 +102,11 @@ class PluginGroup(typer.core.TyperGroup):
         entry = self.entry_points().get(cmd_name)
         if entry is not None:
             try:
-                command = _load(entry)
+                command = _load(entry, rich_markup_mode=self.rich_markup_mode)
             except EdgerecError as exc:
                 raise fail(str(exc)) from None
         elif cmd_name in KIT_COMMANDS:
-            command = _missing_kit(cmd_name)
+            command = _missing_kit(cmd_name, rich_markup_mode=self.rich_markup_mode)
         else:
             return None
         self.commands[cmd_name] = command  # loaded once per process
