@@ -10,14 +10,13 @@ import typer
 
 from edgerec.cli._common import DbOption, JsonOption, KeyFileOption, cli_errors, open_store, print_json
 
-__all__ = ["register", "rank"]
+__all__ = ["app", "rank"]
+
+#: Joined into the root app without a name: ``edgerec rank``.
+app = typer.Typer()
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``rank`` to the root app."""
-    app.command("rank")(rank)
-
-
+@app.command("rank")
 @cli_errors
 def rank(
     user: Annotated[str, typer.Option("--user", help="Whose events personalise the ranking.")],

@@ -30,15 +30,11 @@ from edgerec.store import Event, EventStore
 
 UserOption = Annotated[str, typer.Option("--user", "-u", help="The app's user id.")]
 
-
-def register(app: typer.Typer) -> None:
-    """Add the store commands to the root app."""
-    for name, fn in [("init", init), ("log", log), ("import", import_events), ("events", events),
-                     ("forget", forget), ("export", export), ("rotate-key", rotate_key),
-                     ("stats", stats), ("verify", verify)]:
-        app.command(name)(fn)
+#: Joined into the root app without a name: its commands sit at the top level (``edgerec init``).
+app = typer.Typer()
 
 
+@app.command("init")
 @cli_errors
 def init(db: DbOption = None, key_file: KeyFileOption = None) -> None:
     """Create a new, empty encrypted store (asks for the passphrase twice)."""
@@ -48,6 +44,7 @@ def init(db: DbOption = None, key_file: KeyFileOption = None) -> None:
     typer.echo(f"created encrypted store {path}")
 
 
+@app.command("log")
 @cli_errors
 def log(
     user: UserOption,
@@ -77,6 +74,7 @@ def _read_events(path: Path) -> list[Event]:
     return out
 
 
+@app.command("import")
 @cli_errors
 def import_events(
     file: Annotated[Path, typer.Argument(help="JSON lines, one event per line: user, type, ts, item, context, text.")],
@@ -93,6 +91,7 @@ def import_events(
     typer.echo(f"imported {n} events into {store.path}")
 
 
+@app.command("events")
 @cli_errors
 def events(
     user: Annotated[Optional[str], typer.Option("--user", "-u", help="Only this user's events.")] = None,
@@ -124,6 +123,7 @@ def events(
         Console().print(table)
 
 
+@app.command("forget")
 @cli_errors
 def forget(
     user: Annotated[Optional[str], typer.Option("--user", "-u", help="The user to forget (all of it, unless narrowed).")] = None,
@@ -166,6 +166,7 @@ def forget(
                    f"{' and destroyed the user key' if receipt.keys_destroyed else ''} (receipt {receipt.id})")
 
 
+@app.command("export")
 @cli_errors
 def export(user: UserOption, db: DbOption = None, key_file: KeyFileOption = None) -> None:
     """Export everything stored for a user as JSON lines on stdout (data portability)."""
@@ -174,6 +175,7 @@ def export(user: UserOption, db: DbOption = None, key_file: KeyFileOption = None
             typer.echo(json.dumps(record, ensure_ascii=False))
 
 
+@app.command("rotate-key")
 @cli_errors
 def rotate_key(
     db: DbOption = None,
@@ -190,6 +192,7 @@ def rotate_key(
     typer.echo(f"re-wrapped {n} user keys and the index key; events were not re-encrypted")
 
 
+@app.command("stats")
 @cli_errors
 def stats(db: DbOption = None, key_file: KeyFileOption = None, json_out: JsonOption = False) -> None:
     """Counts and sizes of the store."""
@@ -202,6 +205,7 @@ def stats(db: DbOption = None, key_file: KeyFileOption = None, json_out: JsonOpt
         typer.echo(f"{key:16} {value}")
 
 
+@app.command("verify")
 @cli_errors
 def verify(db: DbOption = None, key_file: KeyFileOption = None, json_out: JsonOption = False) -> None:
     """Authenticate every ciphertext in the store; names the first tampered row."""
