@@ -131,11 +131,20 @@ def _character(rng: random.Random) -> str:
     return f"{rng.choice(_NAMES)} lives {rng.choice(_LIVES)}, {rng.choice(_DAYS)} and {rng.choice(_LIKES)}."
 
 
-def _world_config(cfg: SynthConfig, home: HomeSchema) -> SynthConfig:
+def _routine_fields(home: HomeSchema) -> dict[str, dict[str, Any]]:
+    """The schema's field specs without settings that allow a single value (a routine cannot vary them)."""
+    fields = {d: {s: spec for s, spec in specs.items() if spec is bool or len(spec) > 1}
+              for d, specs in home.field_specs().items()}
+    fields = {d: specs for d, specs in fields.items() if specs}
+    if not fields:
+        raise InputError("the device schema has no setting with more than one allowed value")
+    return fields
+
+
+def _world_config(cfg: SynthConfig, n_devices: int) -> SynthConfig:
     """The world shape, with no more devices per routine than the schema has."""
     low, high = cfg.devices_per_routine
-    most = len(home.devices)
-    return replace(cfg, devices_per_routine=(min(low, most), min(high, most)))
+    return replace(cfg, devices_per_routine=(min(low, n_devices), min(high, n_devices)))
 
 
 def _flat(actions: Mapping[str, Mapping[str, Any]]) -> list[Request]:
@@ -200,7 +209,8 @@ def synthesize_user(
         raise InputError(f"sessions must be >= 0, got {sessions}")
     rng = random.Random(f"devices-synth:{seed}:{index}")
     character = _character(rng)
-    routines = make_routines(rng, _world_config(cfg.world, home), fields=home.field_specs(),
+    fields = _routine_fields(home)
+    routines = make_routines(rng, _world_config(cfg.world, len(fields)), fields=fields,
                              draw=lambda d, s, r: random_value(home, d, s, r))
     weights = [rng.uniform(0.6, 1.4) for _ in routines]
     out_sessions, applied, traces = [], [], []

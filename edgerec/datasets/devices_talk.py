@@ -33,10 +33,10 @@ _IMPERATIVE = {"set", "put", "turn", "switch", "change", "bring", "make", "enabl
 
 
 def spell(n: int, rng: random.Random | None = None) -> str:
-    """``n`` in English words, 0-9999; ``rng`` varies the joins ("forty five", "a hundred").
+    """``n`` in English words (digits from 1000 on); ``rng`` varies the joins ("forty five", "a hundred").
 
-    >>> spell(7), spell(63), spell(210), spell(-4)
-    ('seven', 'sixty-three', 'two hundred and ten', 'minus four')
+    >>> spell(7), spell(63), spell(210), spell(-4), spell(1500)
+    ('seven', 'sixty-three', 'two hundred and ten', 'minus four', '1500')
     """
     if n < 0:
         return "minus " + spell(-n, rng)
@@ -52,11 +52,7 @@ def spell(n: int, rng: random.Random | None = None) -> str:
         hundreds, rest = divmod(n, 100)
         head = "a hundred" if hundreds == 1 and rng is not None and rng.random() < 0.5 else f"{_SMALL[hundreds]} hundred"
         return head if not rest else f"{head} and {spell(rest, rng)}"
-    if n < 10000:
-        thousands, rest = divmod(n, 1000)
-        head = f"{_SMALL[thousands]} thousand"
-        return head if not rest else f"{head} {'and ' if rest < 100 else ''}{spell(rest, rng)}"
-    return str(n)
+    return str(n)  # nobody spells out 1234 when talking to a device
 
 
 def say_number(rng: random.Random, n: int, words: float) -> str:
