@@ -126,8 +126,13 @@ def validate_meta(meta: Any, where: str = "") -> None:
             _check_value(META_FIELDS[name], value, where, f"meta.{name}")
 
 
-def validate_routine(routine: Any, where: str = "") -> None:
+def validate_routine(
+    routine: Any, where: str = "", device_fields: Mapping[str, Mapping[str, Any]] | None = None
+) -> None:
     """Check a Routine ``{"triggers": {...}, "actions": {device: {field: value}}}``.
+
+    ``device_fields`` (``{device: {field: spec}}``, as :data:`DEVICE_FIELDS`) checks the
+    actions against another device schema; by default the EdgeWisePersona five.
 
     >>> validate_routine({"triggers": {"time_of_day": "night"}, "actions": {"ac": {"fan_speed": 3}}})
     >>> validate_routine({"triggers": {}, "actions": {"ac": {"temperature": 40}}})
@@ -144,17 +149,18 @@ def validate_routine(routine: Any, where: str = "") -> None:
     actions = routine.get("actions") or {}
     if not isinstance(actions, Mapping):
         _fail(where, f"actions must be an object, got {type(actions).__name__}")
+    known_fields = DEVICE_FIELDS if device_fields is None else device_fields
     for device, settings in actions.items():
-        if device not in DEVICE_FIELDS:
-            _fail(where, f"unknown device {device!r} (known: {', '.join(DEVICE_FIELDS)})")
+        if device not in known_fields:
+            _fail(where, f"unknown device {device!r} (known: {', '.join(known_fields)})")
         if settings is None:
             continue
         if not isinstance(settings, Mapping):
             _fail(where, f"actions.{device} must be an object, got {type(settings).__name__}")
         for name, value in settings.items():
-            spec = DEVICE_FIELDS[device].get(name)
+            spec = known_fields[device].get(name)
             if spec is None:
-                known = ", ".join(DEVICE_FIELDS[device])
+                known = ", ".join(known_fields[device])
                 _fail(where, f"unknown field {device}.{name} (known: {known})")
             if value is not None:
                 _check_value(spec, value, where, f"actions.{device}.{name}")
@@ -209,11 +215,12 @@ def _read_jsonl(path: Path, key: str) -> list[tuple[int, Any]]:
     return rows
 
 
-def load(folder: str | Path) -> list[EdgewiseUser]:
+def load(folder: str | Path, device_fields: Mapping[str, Mapping[str, Any]] | None = None) -> list[EdgewiseUser]:
     """Read and validate a dataset folder; one :class:`EdgewiseUser` per line.
 
     ``characters.jsonl`` and ``routines.jsonl`` are read when present and must
-    have as many lines as ``sessions.jsonl``.
+    have as many lines as ``sessions.jsonl``. Routines are checked against
+    ``device_fields`` (see :func:`validate_routine`), by default the EdgeWisePersona five.
     """
     folder = Path(folder)
     sessions_path = folder / SESSIONS_FILE
@@ -243,7 +250,7 @@ def load(folder: str | Path) -> list[EdgewiseUser]:
             if not isinstance(routines, list):
                 raise InputError(f"{ROUTINES_FILE}:{routine_line}: routines must be a list")
             for i, routine in enumerate(routines):
-                validate_routine(routine, f"{ROUTINES_FILE}:{routine_line}: routine {i}")
+                validate_routine(routine, f"{ROUTINES_FILE}:{routine_line}: routine {i}", device_fields)
         if not isinstance(sessions, list):
             raise InputError(f"{SESSIONS_FILE}:{number}: sessions must be a list")
         n_routines = len(routines) if routines is not None else None

@@ -13,7 +13,7 @@ nest, often overlap, and actions that often share a device with other values.
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from edgerec_bench.datasets.edgewise import DEVICE_FIELDS, META_FIELDS
 
@@ -102,13 +102,20 @@ def random_value(device: str, name: str, rng: random.Random) -> Any:
     return rng.randrange(5, 75, 5)
 
 
-def different_value(device: str, name: str, value: Any, rng: random.Random) -> Any:
-    """A valid value of the field other than ``value``."""
+#: Draws one value of a device field: ``draw(device, name, rng)``.
+ValueDraw = Callable[[str, str, random.Random], Any]
+
+
+def different_value(
+    device: str, name: str, value: Any, rng: random.Random, *,
+    fields: dict[str, dict[str, Any]] = DEVICE_FIELDS, draw: ValueDraw = random_value,
+) -> Any:
+    """A valid value of the field other than ``value`` (``fields``/``draw`` give another schema)."""
     for _ in range(50):
-        other = random_value(device, name, rng)
+        other = draw(device, name, rng)
         if other != value:
             return other
-    spec = DEVICE_FIELDS[device][name]
+    spec = fields[device][name]
     if spec is bool:
         return not value
     options = [v for v in (spec if isinstance(spec, tuple) else range(spec.start, spec.stop)) if v != value]
@@ -144,9 +151,11 @@ def _new_triggers(rng: random.Random, cfg: SynthConfig, existing: list[dict[str,
     return triggers
 
 
-def _new_actions(rng: random.Random, cfg: SynthConfig, existing: list[dict]) -> dict[str, dict[str, Any]]:
-    n_devices = rng.randint(*cfg.devices_per_routine)
-    devices = rng.sample(sorted(DEVICE_FIELDS), n_devices)
+def _new_actions(
+    rng: random.Random, cfg: SynthConfig, existing: list[dict], fields: dict[str, dict[str, Any]], draw: ValueDraw
+) -> dict[str, dict[str, Any]]:
+    n_devices = min(len(fields), rng.randint(*cfg.devices_per_routine))
+    devices = rng.sample(sorted(fields), n_devices)
     shared: tuple[str, dict[str, Any]] | None = None
     if existing and rng.random() < cfg.p_shared_device:
         old = rng.choice(existing)
@@ -156,24 +165,31 @@ def _new_actions(rng: random.Random, cfg: SynthConfig, existing: list[dict]) -> 
             devices[0] = device
     actions: dict[str, dict[str, Any]] = {}
     for device in devices:
-        names = sorted(DEVICE_FIELDS[device])
+        names = sorted(fields[device])
         k = min(len(names), rng.randint(*cfg.fields_per_device))
         chosen = rng.sample(names, k)
         if shared and shared[0] == device:
             overlap = [n for n in shared[1] if n in names]
             if not any(n in chosen for n in overlap):
                 chosen[0] = rng.choice(overlap)
-        settings = {n: random_value(device, n, rng) for n in names if n in chosen}
+        settings = {n: draw(device, n, rng) for n in names if n in chosen}
         if shared and shared[0] == device:
             for n in settings:
                 if n in shared[1] and settings[n] == shared[1][n]:
-                    settings[n] = different_value(device, n, settings[n], rng)
+                    settings[n] = different_value(device, n, settings[n], rng, fields=fields, draw=draw)
         actions[device] = settings
     return actions
 
 
-def make_routines(rng: random.Random, cfg: SynthConfig) -> list[dict[str, Any]]:
-    """3-6 (per ``cfg``) routines with non-nesting triggers and distinct actions."""
+def make_routines(
+    rng: random.Random, cfg: SynthConfig, *,
+    fields: dict[str, dict[str, Any]] = DEVICE_FIELDS, draw: ValueDraw = random_value,
+) -> list[dict[str, Any]]:
+    """3-6 (per ``cfg``) routines with non-nesting triggers and distinct actions.
+
+    ``fields`` (``{device: {field: spec}}``) and ``draw`` put the actions over another
+    device schema; the defaults are the EdgeWisePersona five.
+    """
     n = rng.randint(*cfg.routines_per_user)
     triggers: list[dict[str, str]] = []
     actions: list[dict[str, dict[str, Any]]] = []
@@ -183,7 +199,7 @@ def make_routines(rng: random.Random, cfg: SynthConfig) -> list[dict[str, Any]]:
         new_triggers = _new_triggers(rng, cfg, triggers)
         if new_triggers is None:
             continue
-        new_actions = _new_actions(rng, cfg, actions)
+        new_actions = _new_actions(rng, cfg, actions, fields, draw)
         if new_actions in actions:
             continue
         triggers.append(new_triggers)
