@@ -1,4 +1,4 @@
-"""The device-session generator over any device schema (edgerec.datasets.devices_synth)."""
+"""The device-session generator over any device schema (edgerec_bench.datasets.devices_synth)."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from edgerec.cli.main import app
-from edgerec.datasets.devices_dialogue import Phrasing
-from edgerec.datasets.devices_schema import read_schema
-from edgerec.datasets.devices_synth import DevicesSynthConfig, generate, synthesize_user
-from edgerec.datasets.devices_talk import spell
-from edgerec.datasets.edgewise import load
-from edgerec.datasets.edgewise_world import matches
+from edgerec_bench.datasets.devices_dialogue import Phrasing
+from edgerec_bench.datasets.devices_schema import read_schema
+from edgerec_bench.datasets.devices_synth import DevicesSynthConfig, generate, synthesize_user
+from edgerec_bench.datasets.devices_talk import spell
+from edgerec_bench.datasets.edgewise import load
+from edgerec_bench.datasets.edgewise_world import matches
 from edgerec.errors import InputError
 from edgerec.profile.number_words import find_numbers, parse_number_words
-from tests.conftest import REPO
+from helpers import REPO
 
 HOME = REPO / "models" / "devices" / "home.json"
 

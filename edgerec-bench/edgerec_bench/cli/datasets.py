@@ -6,9 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import Progress
 
-from edgerec.cli._common import JsonOption, cli_errors, print_json
+from edgerec.cli._common import JsonOption, cli_errors, print_json, progress_bar
 from edgerec_bench.datasets.edgewise_synth import DIFFICULTIES, PHRASINGS, SynthConfig, generate
 
 app = typer.Typer(help="Write synthetic datasets in benchmark formats.", no_args_is_help=True)
@@ -29,11 +28,11 @@ def edgewise_synth(
 ) -> None:
     """Generate EdgeWisePersona-format data (users, routines, dialogue sessions)."""
     config = SynthConfig.for_difficulty(difficulty)
-    with Progress(transient=True, disable=json_out) as progress:
-        task = progress.add_task("generating users", total=users)
+    with progress_bar("generating users") as bar:
+        task = bar.add_task("users", total=users)
         summary = generate(
             out, users=users, sessions=sessions, seed=seed, config=config, phrasing=phrasing,
-            progress=lambda n: progress.advance(task, n),
+            progress=lambda n: bar.advance(task, n),
         )
     if json_out:
         print_json(summary)
@@ -53,19 +52,18 @@ def devices_synth(
     sessions: Annotated[int, typer.Option(help="Sessions per user.")] = 200,
     seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same bytes.")] = 0,
     difficulty: Annotated[str, typer.Option(help="Phrasing difficulty: normal, hard.")] = "normal",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as one JSON object.")] = False,
+    json_out: JsonOption = False,
 ) -> None:
     """Generate EdgeWisePersona-format data over the devices of a schema file."""
-    from edgerec.cli._common import progress_bar
-    from edgerec.datasets.devices_synth import DevicesSynthConfig, generate as generate_devices
+    from edgerec_bench.datasets.devices_synth import DevicesSynthConfig, generate as generate_devices
 
     config = DevicesSynthConfig.for_difficulty(difficulty)
     with progress_bar("generating users") as bar:
         task = bar.add_task("users", total=users)
         summary = generate_devices(out, devices, users=users, sessions=sessions, seed=seed, config=config,
                                    progress=lambda n: bar.advance(task, n))
-    if as_json:
-        typer.echo(json.dumps(summary))
+    if json_out:
+        print_json(summary)
         return
     typer.echo(
         f"wrote {summary['users']} users, {summary['routines']} routines, {summary['sessions']} sessions "

@@ -8,7 +8,7 @@ corrects are recorded in the returned :class:`Dialogue` so tests can check
 that they read as such.
 
 >>> import random
->>> from edgerec.datasets.devices_schema import read_schema
+>>> from edgerec_bench.datasets.devices_schema import read_schema
 >>> home = read_schema({"devices": {"fan": {"settings": {"speed": {"type": "int", "min": 0, "max": 3}}}}})
 >>> dia = render(random.Random(0), Phrasing.for_difficulty("normal"), home, {"weather": "sunny"}, [("fan", "speed", 2)])
 >>> dia.messages[0]["role"], dia.final
@@ -21,8 +21,8 @@ import random
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
-from edgerec.datasets import devices_talk as talk
-from edgerec.datasets.devices_schema import HomeSchema
+from edgerec_bench.datasets import devices_talk as talk
+from edgerec_bench.datasets.devices_schema import HomeSchema
 from edgerec.errors import InputError
 
 __all__ = ["Phrasing", "Dialogue", "Request", "render", "random_value", "other_value", "DIFFICULTIES"]

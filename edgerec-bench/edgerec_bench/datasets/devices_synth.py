@@ -8,7 +8,7 @@ such a schema, reading only its generic keys: each device's ``words`` and
 
 * 3-6 routines, each with 1-3 triggers (META_FIELDS, from a coherent meta)
   and 1-3 devices with 1-3 settings; the world is drawn by
-  :func:`edgerec.datasets.edgewise_world.make_routines` over the schema's
+  :func:`edgerec_bench.datasets.edgewise_world.make_routines` over the schema's
   fields, so trigger sets never nest, often overlap, and routines often share
   a device with other values.
 * About 75% routine-driven sessions: the meta satisfies one routine's
@@ -18,10 +18,10 @@ such a schema, reading only its generic keys: each device's ``words`` and
 * About 25% spontaneous sessions: random meta and 1-3 random settings that
   equal no routine.
 
-The phrasing (:mod:`edgerec.datasets.devices_talk`,
-:mod:`edgerec.datasets.devices_dialogue`) was written without reading the
+The phrasing (:mod:`edgerec_bench.datasets.devices_talk`,
+:mod:`edgerec_bench.datasets.devices_dialogue`) was written without reading the
 extractor. Phenomena, with the probabilities of
-:class:`~edgerec.datasets.devices_dialogue.Phrasing`:
+:class:`~edgerec_bench.datasets.devices_dialogue.Phrasing`:
 
 * devices and settings named by any of their words, or by "it"/"its" when the
   device was just discussed, or not named at all when the device and value say
@@ -65,11 +65,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from edgerec.datasets.devices_dialogue import DIFFICULTIES, Phrasing, Request, random_value, render
-from edgerec.datasets.devices_schema import HomeSchema, read_schema
-from edgerec.datasets.edgewise import EdgewiseUser, write
-from edgerec.datasets.edgewise_synth import SynthConfig
-from edgerec.datasets.edgewise_world import make_routines, matches, sample_meta
+from edgerec_bench.datasets.devices_dialogue import DIFFICULTIES, Phrasing, Request, random_value, render
+from edgerec_bench.datasets.devices_schema import HomeSchema, read_schema
+from edgerec_bench.datasets.edgewise import EdgewiseUser, write
+from edgerec_bench.datasets.edgewise_synth import SynthConfig
+from edgerec_bench.datasets.edgewise_world import make_routines, matches, sample_meta
 from edgerec.errors import InputError
 
 __all__ = ["DevicesSynthConfig", "DeviceSessionTrace", "synthesize_user", "generate", "DIFFICULTIES"]

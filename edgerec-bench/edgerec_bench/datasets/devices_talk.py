@@ -7,7 +7,7 @@ No device or setting is named in code.
 >>> import random
 >>> spell(45), spell(100, random.Random(1))
 ('forty-five', 'a hundred')
->>> from edgerec.datasets.devices_schema import Setting
+>>> from edgerec_bench.datasets.devices_schema import Setting
 >>> say_value(random.Random(0), Setting("position", "int", low=0, high=100, unit="percent"), 45, words=0.0, unit=1.0)
 '45 percent'
 """
@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from edgerec.datasets.devices_schema import Device, Setting
+from edgerec_bench.datasets.devices_schema import Device, Setting
 
 __all__ = ["spell", "say_number", "say_value", "device_phrase", "setting_word", "target", "clause", "correction_clause", "bare_ok",
            "imperative", "summary", "ON_WORDS", "OFF_WORDS"]
@@ -63,7 +63,7 @@ def say_number(rng: random.Random, n: int, words: float) -> str:
 def say_value(rng: random.Random, setting: Setting, value: Any, *, words: float, unit: float) -> str:
     """How a value is said: a number with or without its unit, an enum's value words, on/off for a bool.
 
-    >>> from edgerec.datasets.devices_schema import Setting
+    >>> from edgerec_bench.datasets.devices_schema import Setting
     >>> say_value(random.Random(0), Setting("tilt", "enum", values=("half_open",)), "half_open", words=0, unit=0)
     'half open'
     """
