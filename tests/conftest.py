@@ -1,4 +1,4 @@
-"""Shared fixtures: every test gets its own EDGEREC_HOME and no ambient passphrase."""
+"""Shared fixtures: every test gets its own EDGEREC_HOME, no ambient passphrase, and TZ=UTC."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ def edgerec_home(tmp_path, monkeypatch):
     monkeypatch.setenv("EDGEREC_HOME", str(home))
     monkeypatch.delenv("EDGEREC_PASSPHRASE", raising=False)
     monkeypatch.delenv("EDGEREC_NEW_PASSPHRASE", raising=False)
+    monkeypatch.setenv("TZ", "UTC")  # stores made without a time zone get the system's: make it the same everywhere
     return home
 
 

@@ -353,7 +353,7 @@ class EventStore:
             rows = self._db.conn.execute("SELECT id, tag, wrapped_key FROM subjects").fetchall()
             ring, updates = self._keys.rotated(kdf, new_kek_bytes, rows)
             self._db.conn.executemany("UPDATE subjects SET wrapped_key = ? WHERE id = ?", updates)
-            self._db.put_meta({"keys": ring.key_meta(), "kdf": kdf, "settings": ring.seal_settings(self._settings)})
+            self._db.put_meta({"keys": ring.key_meta(), "kdf": kdf})
             return ring, len(updates)
 
         ring, count = self._db.write(write)

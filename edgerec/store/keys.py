@@ -8,11 +8,12 @@ the store keeps each key and what associated data binds it:
 * ``meta.keys.check``: a fixed text sealed under the KEK, which tells a wrong
   passphrase from a damaged file;
 * ``meta.keys.index``: the blind-index key, wrapped by the KEK;
-* ``meta.settings``: store settings (the time zone) sealed under the KEK;
+* ``meta.settings``: store settings (the time zone), sealed under a key derived
+  from the index key, so that a rotation (which keeps the index key) leaves them be;
 * ``subjects.wrapped_key``: one random data key per user, wrapped by the KEK.
 
-Rotation re-wraps the index key, the settings and every data key under a new KEK;
-no event is re-encrypted.
+Rotation re-wraps the index key and every data key under a new KEK; no event
+is re-encrypted.
 
 >>> ring = KeyRing.new(*new_kek(None, bytes(32), crypto.ScryptParams()), store_id=bytes(16))
 >>> meta = {"format": {"store_id": "00" * 16}, "kdf": ring.kdf, "keys": ring.key_meta()}
@@ -154,17 +155,20 @@ class KeyRing:
         return self.unwrap(wrapped, "subject-key", tag)
 
     # ------------------------------------------------------------------ settings
+    def _settings_key(self) -> bytes:
+        return crypto.derive_subkey(self._index_key, "settings")
+
     def seal_settings(self, settings: dict) -> str:
-        """Store settings as a ciphertext under the KEK (for ``meta.settings``)."""
+        """Store settings as a ciphertext (for ``meta.settings``)."""
         raw = json.dumps(settings, sort_keys=True).encode("utf-8")
-        return _b64(crypto.seal(self._kek, raw, self.aad("settings")))
+        return _b64(crypto.seal(self._settings_key(), raw, self.aad("settings")))
 
     def open_settings(self, sealed: str | None) -> dict:
         """The settings sealed by :meth:`seal_settings`; ``{}`` when the store has none."""
         if sealed is None:
             return {}
         try:
-            return json.loads(crypto.open_sealed(self._kek, _unb64(sealed), self.aad("settings")))
+            return json.loads(crypto.open_sealed(self._settings_key(), _unb64(sealed), self.aad("settings")))
         except (crypto.AuthenticationFailed, ValueError):
             raise IntegrityError("the store settings failed authentication", table="meta") from None
 
