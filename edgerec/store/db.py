@@ -170,7 +170,10 @@ class Database:
 
     # ------------------------------------------------------------------ reading
     def rows(self, sql: str, args=()) -> sqlite3.Cursor:
-        """A cursor over ``sql``; SQLite errors become store errors (also while iterating, see :meth:`iterate`)."""
+        """A cursor over ``sql``; an SQLite error in running it becomes a store error.
+
+        For long reads whose errors may come mid-way, use :meth:`iterate`.
+        """
         try:
             return self.conn.execute(sql, args)
         except sqlite3.DatabaseError as exc:
