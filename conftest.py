@@ -1,6 +1,6 @@
 """Fixtures for every test folder (tests/, edgerec-bench/tests/) and the doctests.
 
-Every test gets its own EDGEREC_HOME and no ambient passphrase. Constants shared by
+Every test gets its own EDGEREC_HOME, no ambient passphrase, and TZ=UTC. Constants shared by
 test modules (KEY, REPO, ...) are in tests/helpers.py.
 """
 
@@ -20,6 +20,7 @@ def edgerec_home(tmp_path, monkeypatch):
     monkeypatch.setenv("EDGEREC_HOME", str(home))
     monkeypatch.delenv("EDGEREC_PASSPHRASE", raising=False)
     monkeypatch.delenv("EDGEREC_NEW_PASSPHRASE", raising=False)
+    monkeypatch.setenv("TZ", "UTC")  # stores made without a time zone get the system's: make it the same everywhere
     return home
 
 

@@ -26,7 +26,11 @@ def rank(
     key_file: KeyFileOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Rank candidates for a user: rank, id, score and the past item behind each result."""
+    """Rank candidates for a user: rank, id, score and the past item behind each result.
+
+    Past events count more when they happened at the same time of day and kind of
+    day as now, both read in the store's time zone (see: edgerec timezone).
+    """
     from edgerec.rank.candidates import rank_from_store, read_candidates
 
     items = read_candidates(candidates)

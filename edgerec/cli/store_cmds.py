@@ -1,4 +1,4 @@
-"""Store commands: init, log, import, events, forget, export, rotate-key, stats, verify."""
+"""Store commands: init, log, import, events, forget, export, rotate-key, timezone, stats, verify."""
 
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ from edgerec.cli._common import (
 from edgerec.errors import InputError
 from edgerec.jsonl import read_jsonl
 from edgerec.store import Event, EventStore
+from edgerec.timectx import check_timezone, system_timezone
 
 UserOption = Annotated[str, typer.Option("--user", "-u", help="The app's user id.")]
 
@@ -34,14 +35,22 @@ UserOption = Annotated[str, typer.Option("--user", "-u", help="The app's user id
 app = typer.Typer()
 
 
+TimezoneOption = Annotated[
+    Optional[str],
+    typer.Option("--timezone", help="IANA time zone the events are read in (time of day, weekday), e.g. "
+                                    "Europe/Paris [default: the system's].", show_default=False),
+]
+
+
 @app.command("init")
 @cli_errors
-def init(db: DbOption = None, key_file: KeyFileOption = None) -> None:
+def init(db: DbOption = None, key_file: KeyFileOption = None, tz: TimezoneOption = None) -> None:
     """Create a new, empty encrypted store (asks for the passphrase twice)."""
     path = resolve_db(db)
-    with EventStore.create(path, **credentials(key_file, confirm=True)):
+    tz = system_timezone() if tz is None else check_timezone(tz)
+    with EventStore.create(path, timezone=tz, **credentials(key_file, confirm=True)):
         pass
-    typer.echo(f"created encrypted store {path}")
+    typer.echo(f"created encrypted store {path} (time zone {tz})")
 
 
 @app.command("log")
@@ -190,6 +199,30 @@ def rotate_key(
             n = store.rotate_key(passphrase=passphrase(confirm=True, prompt="New passphrase",
                                                        env_var="EDGEREC_NEW_PASSPHRASE"))
     typer.echo(f"re-wrapped {n} user keys and the index key; events were not re-encrypted")
+
+
+@app.command("timezone")
+@cli_errors
+def timezone(
+    zone: Annotated[Optional[str], typer.Argument(metavar="TZ", help="The new IANA time zone, e.g. Asia/Tokyo; "
+                                                       "leave out to show the current one.", show_default=False)] = None,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Show or change the time zone in which the store's UTC events are read as local time."""
+    if zone is not None:
+        check_timezone(zone)  # before asking for the passphrase
+    with open_store(db, key_file) as store:
+        previous = store.timezone
+        current = store.set_timezone(zone) if zone is not None else previous
+    if json_out:
+        print_json({"timezone": current} if zone is None else {"timezone": current, "previous": previous})
+    elif zone is None:
+        typer.echo(current)
+    else:
+        typer.echo(f"time zone {current} (was {previous}); "
+                   "re-mine routines in it with: edgerec profile rebuild --user U")
 
 
 @app.command("stats")
