@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -19,9 +20,9 @@ from edgerec.models.embed import (
     l2_normalize,
     mean_pool,
     read_manifest,
-    sha256_file,
     verified_file,
 )
+from edgerec.models.files import sha256_file
 from edgerec.models.embed_cache import text_key
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,6 +84,19 @@ def test_sha256_file_matches_hashlib(tmp_path):
     data = bytes(range(256)) * 5000
     path.write_bytes(data)
     assert sha256_file(path, chunk_size=1000) == hashlib.sha256(data).hexdigest()
+
+
+def test_sha256_file_remembers_only_an_unchanged_file(tmp_path):
+    path = tmp_path / "blob"
+    path.write_bytes(b"first")
+    stamp = path.stat().st_mtime_ns
+    assert sha256_file(path, remember=True) == hashlib.sha256(b"first").hexdigest()
+    path.write_bytes(b"secnd")  # same size; only the mtime tells the change
+    os.utime(path, ns=(stamp, stamp))
+    assert sha256_file(path, remember=True) == hashlib.sha256(b"first").hexdigest()
+    assert sha256_file(path) == hashlib.sha256(b"secnd").hexdigest()
+    os.utime(path, ns=(stamp + 1_000_000, stamp + 1_000_000))
+    assert sha256_file(path, remember=True) == hashlib.sha256(b"secnd").hexdigest()
 
 
 def _fake_model_dir(tmp_path: Path) -> Path:

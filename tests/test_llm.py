@@ -6,7 +6,8 @@ import pytest
 
 from edgerec.errors import InputError, MissingExtraError
 from edgerec.models import llm as llm_module
-from edgerec.models.llm import LocalLLM, chatml, default_model_path, load_manifest, sha256_file
+from edgerec.models.files import sha256_file
+from edgerec.models.llm import LocalLLM, chatml, default_model_path, load_manifest
 
 needs_model = pytest.mark.skipif(not llm_module.llm_available(), reason="the llm extra is not installed")
 

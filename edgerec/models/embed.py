@@ -24,7 +24,6 @@ array([[0.6, 0.8]])
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import threading
@@ -35,6 +34,7 @@ import numpy as np
 
 from edgerec.config import models_dir
 from edgerec.errors import InputError, MissingExtraError, ModelError
+from edgerec.models.files import sha256_file
 
 __all__ = [
     "DEFAULT_MODEL_NAME",
@@ -45,7 +45,6 @@ __all__ = [
     "default_model_dir",
     "mean_pool",
     "l2_normalize",
-    "sha256_file",
     "read_manifest",
     "verified_file",
     "quantize_int8",
@@ -87,23 +86,6 @@ def l2_normalize(vectors: np.ndarray, eps: float = 1e-12) -> np.ndarray:
     """
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
     return vectors / np.maximum(norms, eps)
-
-
-def sha256_file(path: str | Path, chunk_size: int = 1 << 20) -> str:
-    """Hex sha256 of a file's bytes, read in chunks.
-
-    >>> import tempfile, os
-    >>> with tempfile.NamedTemporaryFile(delete=False) as f:
-    ...     _ = f.write(b"abc")
-    >>> sha256_file(f.name)[:16]
-    'ba7816bf8f01cfea'
-    >>> os.unlink(f.name)
-    """
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(chunk_size), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_manifest(model_dir: str | Path) -> dict:

@@ -41,8 +41,8 @@ from edgerec.models.embed import (
     default_model_dir,
     quantize_int8,
     read_manifest,
-    sha256_file,
 )
+from edgerec.models.files import sha256_file
 
 __all__ = [
     "SOURCE_PACKAGE",

@@ -21,7 +21,6 @@ Two ways to ask the model, both bounded in tokens and wall time:
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import json
 import math
@@ -31,6 +30,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from edgerec.errors import InputError, MissingExtraError, ModelError
+from edgerec.models.files import sha256_file
 
 __all__ = [
     "DEFAULT_MANIFEST",
@@ -39,7 +39,6 @@ __all__ = [
     "chatml",
     "default_model_path",
     "load_manifest",
-    "sha256_file",
     "llm_available",
 ]
 
@@ -48,7 +47,6 @@ _MANIFEST_DIRS = (
     Path(__file__).resolve().parents[2] / "models",  # source checkout
     Path(__file__).resolve().parent / "manifests",  # installed package data, if any
 )
-_HASHED: dict[tuple[str, int, float], str] = {}
 
 
 @dataclass
@@ -105,20 +103,6 @@ def default_model_path(manifest: Mapping[str, Any] | None = None) -> Path:
     raise ModelError(f"{manifest['file']} is missing from the installed {manifest['package']} package")
 
 
-def sha256_file(path: str | Path) -> str:
-    """Hex sha256 of a file, remembered per (path, size, mtime) for this process."""
-    path = Path(path)
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_size, stat.st_mtime)
-    if key not in _HASHED:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(block)
-        _HASHED[key] = digest.hexdigest()
-    return _HASHED[key]
-
-
 def llm_available() -> bool:
     """Whether llama-cpp-python and the default GGUF are installed (nothing is loaded).
 
@@ -166,7 +150,7 @@ class LocalLLM:
         if model_path is None:
             manifest = load_manifest()
             path = default_model_path(manifest)
-            if sha256_file(path) != manifest["sha256"]:
+            if sha256_file(path, remember=True) != manifest["sha256"]:
                 raise ModelError(f"{path} does not match the sha256 in models/{DEFAULT_MANIFEST}")
         else:
             path = Path(model_path)
