@@ -9,8 +9,6 @@ tokens, and the process's peak RSS are recorded.
 
 from __future__ import annotations
 
-import resource
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +17,12 @@ from typing import Any, Callable, Sequence
 from edgerec_bench.datasets.edgewise import EdgewiseUser, load
 from edgerec_bench.eval.edgewise_metrics import score_users
 from edgerec_bench.eval.predictions import write_predictions
+from edgerec_bench.perf.memory import peak_rss_mb
 from edgerec.profile.hybrid import make_extractor
 from edgerec.profile.nl_profile import summarize
 from edgerec.profile.reconstruct import reconstruct_routines
 
-__all__ = ["UserResult", "EdgewiseRun", "run_edgewise", "write_predictions", "peak_rss_mb"]
+__all__ = ["UserResult", "EdgewiseRun", "run_edgewise", "write_predictions"]
 
 
 @dataclass
@@ -74,16 +73,6 @@ class EdgewiseRun:
             "peak_rss_mb": round(self.peak_rss_mb, 1),
         })
         return out
-
-
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process so far, in MB.
-
-    >>> peak_rss_mb() > 0
-    True
-    """
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def run_edgewise(

@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import resource
-import sys
 import time
 from collections.abc import Callable
 
@@ -24,6 +22,7 @@ import numpy as np
 from edgerec.rank.catalog import COMPACT_ABOVE, Catalog
 from edgerec.rank.history import Interaction, UserHistory
 from edgerec.rank.ranker import Ranker
+from edgerec_bench.perf.memory import peak_rss_mb
 
 __all__ = ["synthetic_catalog", "naive_rank", "compact_quality", "bench_rank"]
 
@@ -64,11 +63,6 @@ def naive_rank(user_vector: np.ndarray, embeddings: np.ndarray, ids: list[str], 
 def _percentiles(samples: list[float]) -> tuple[float, float]:
     arr = np.array(samples) * 1000.0
     return float(np.percentile(arr, 50)), float(np.percentile(arr, 99))
-
-
-def _peak_rss_mb() -> float:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def bench_rank(
@@ -238,6 +232,6 @@ def _bench(repeats, naive_repeats, history, n_items, seed, reduced_dims, progres
             samples.append(time.perf_counter() - t)
         figures[f"naive_p50_ms_{label}"], figures[f"naive_p99_ms_{label}"] = _percentiles(samples)
     figures["speedup_p50_10k"] = figures["naive_p50_ms_10k"] / max(figures["p50_ms_10k"], 1e-9)
-    figures["peak_rss_mb"] = _peak_rss_mb()
+    figures["peak_rss_mb"] = peak_rss_mb()
     figures["load_avg_1m"] = os.getloadavg()[0]
     return {k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}
