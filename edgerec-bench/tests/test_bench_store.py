@@ -13,4 +13,5 @@ def test_bench_store_prints_the_contract_keys():
     for key in ("plain_rows_per_s", "edgerec_rows_per_s", "ratio", "log_p50_ms", "log_p99_ms", "forget_s"):
         assert figures[key] > 0, key
     assert figures["forget_user_events"] == 300
+    assert figures["log_p50_ms"] <= figures["log_p99_ms"] and figures["plain_log_p50_ms"] <= figures["plain_log_p99_ms"]
     assert abs(figures["ratio"] - figures["edgerec_rows_per_s"] / figures["plain_rows_per_s"]) < 0.05
