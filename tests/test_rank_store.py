@@ -9,7 +9,7 @@ import pytest
 from edgerec.errors import InputError, UnknownUserError
 from edgerec.rank import Catalog, Ranker, RankerConfig
 from edgerec.rank.candidates import rank_for_user, read_candidates
-from edgerec.rank.signals import event_strength, history_from_store
+from edgerec.rank.signals import event_strength, history_from_store, rating_strength
 from edgerec.store import EventStore
 
 KEY = bytes(range(32))
@@ -65,6 +65,14 @@ def test_event_mapping_from_store(tmp_path):
     assert history.strength.tolist() == [1.0, 2.0, 1.0, -1.0, 1.0, -0.5]
     assert history.contexts[0] == {"time_of_day": "evening", "day_of_week": "weekday"}
     assert event_strength("Dislike") == -2.0 and event_strength("rate", {"rating": 3.5}) == 0.5
+
+
+def test_one_rating_rule_for_events_and_arrays():
+    # The MovieLens evaluation scores whole arrays of ratings; the store's rate events one at a time.
+    stars = np.arange(0.5, 5.5, 0.5, dtype=np.float32)
+    expected = [-1.0] * 5 + [0.5, 0.5] + [1.0] * 3
+    assert rating_strength(stars).tolist() == expected
+    assert [event_strength("play", {"rating": float(r)}) for r in stars] == expected
 
 
 @pytest.mark.parametrize(

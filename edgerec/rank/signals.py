@@ -36,10 +36,13 @@ import math
 from collections.abc import Iterable
 from datetime import tzinfo
 
+import numpy as np
+from numpy.typing import ArrayLike
+
 from edgerec.rank.history import Interaction, UserHistory
 from edgerec.timectx import local_context
 
-__all__ = ["EVENT_STRENGTH", "event_strength", "history_from_events", "history_from_store"]
+__all__ = ["EVENT_STRENGTH", "event_strength", "rating_strength", "history_from_events", "history_from_store"]
 
 EVENT_STRENGTH: dict[str, float] = {
     **dict.fromkeys(("like", "love", "favorite", "purchase", "buy", "save", "add"), 2.0),
@@ -51,9 +54,19 @@ EVENT_STRENGTH: dict[str, float] = {
 }
 
 
-def _rating_strength(rating: float) -> float:
-    stars = math.floor(rating)
-    return 1.0 if stars >= 4 else 0.5 if stars == 3 else -1.0
+def rating_strength(ratings: ArrayLike) -> np.ndarray:
+    """Signed strength of star ratings on a 1-5 scale: 4 and 5 liked (+1), 3 mildly (+0.5), 1 and 2 disliked (-1).
+
+    Half stars round down. Takes one rating or an array of them and returns an
+    array of the same shape (float64).
+
+    >>> rating_strength([5, 4.5, 3.5, 2.5, 1]).tolist()
+    [1.0, 1.0, 0.5, -1.0, -1.0]
+    >>> float(rating_strength(3))
+    0.5
+    """
+    stars = np.floor(np.asarray(ratings, dtype=np.float64))
+    return np.where(stars >= 4, 1.0, np.where(stars == 3, 0.5, -1.0))
 
 
 def event_strength(type: str, context: dict | None = None) -> float:
@@ -64,7 +77,7 @@ def event_strength(type: str, context: dict | None = None) -> float:
     """
     rating = (context or {}).get("rating")
     if isinstance(rating, (int, float)) and not isinstance(rating, bool) and math.isfinite(rating):
-        return _rating_strength(float(rating))
+        return float(rating_strength(rating))
     return EVENT_STRENGTH.get(type.lower(), 0.0)
 
 

@@ -13,7 +13,8 @@ Protocol (leave-last-out, full ranking; see :func:`leave_last_out`):
    popularity and item-kNN in the same run; the top ``n_out`` ids are kept.
 
 A user's training ratings become interactions with strength
-:data:`RATING_STRENGTH` (5, 4 liked; 3 mildly liked; 1, 2 disliked).
+:func:`edgerec.rank.signals.rating_strength`, the rule an app's ``rate``
+events get (5, 4 liked; 3 mildly liked; 1, 2 disliked).
 """
 
 from __future__ import annotations
@@ -30,11 +31,10 @@ from edgerec.rank.baselines import ItemKNN
 from edgerec.rank.catalog import Catalog
 from edgerec.rank.history import UserHistory
 from edgerec.rank.ranker import Ranker, RankerConfig
+from edgerec.rank.signals import rating_strength
 from edgerec_bench.eval.predictions import write_predictions
 
-__all__ = ["RATING_STRENGTH", "ABLATIONS", "MovieLensResult", "rating_strength", "evaluate_movielens", "write_predictions"]
-
-RATING_STRENGTH = {5: 1.0, 4: 1.0, 3: 0.5, 2: -1.0, 1: -1.0}
+__all__ = ["ABLATIONS", "MovieLensResult", "evaluate_movielens", "write_predictions"]
 
 #: Ablations: each switches one part of the ranker off.
 ABLATIONS: dict[str, dict] = {
@@ -45,16 +45,6 @@ ABLATIONS: dict[str, dict] = {
     "no recency": {"half_life_events": None},
     "no negative feedback": {"aversion": 0.0},
 }
-
-
-def rating_strength(ratings: np.ndarray) -> np.ndarray:
-    """Signed strength of star ratings (half stars round down).
-
-    >>> rating_strength(np.array([5.0, 3.5, 1.0])).tolist()
-    [1.0, 0.5, -1.0]
-    """
-    table = np.array([-1.0, -1.0, -1.0, 0.5, 1.0, 1.0])
-    return table[np.clip(np.floor(ratings).astype(np.int64), 0, 5)]
 
 
 @dataclass
