@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from edgerec_bench.datasets.edgewise import load, validate_routine, validate_session
 from edgerec_bench.datasets.edgewise_synth import DIFFICULTIES, SynthConfig, generate, synthesize_user
+from edgerec_bench.datasets.spelling import number_words
 from edgerec.errors import InputError
 from edgerec_bench.eval.edgewise_metrics import flatten
 
@@ -217,7 +218,7 @@ def _forms(device, name, value):
         return ["arm", "turn on", "activate", "switch the", "enable"] if value else ["disarm", "turn off", "deactivate", "switch the", "disable"]
     if isinstance(value, str):
         return [value.lower()] + [w.lower() for w in say._ENUM_WORDS[(device, name)][value]]
-    forms = [str(value), say.number_words(value), say.number_words(value, hyphen=False)]
+    forms = [str(value), number_words(value), number_words(value, hyphen=False)]
     specials = {0: ["mute", "silence", "off", "no fan"], 50: ["half"], 100: ["full", "max", "hundred"]}
     forms += specials.get(value, [])
     if name == "fan_speed":

@@ -18,13 +18,10 @@ import random
 from typing import Any
 
 from edgerec_bench.datasets.devices_schema import Device, Setting
+from edgerec_bench.datasets.spelling import number_words
 
 __all__ = ["spell", "say_number", "say_value", "device_phrase", "setting_word", "target", "clause", "correction_clause", "bare_ok",
            "imperative", "summary", "ON_WORDS", "OFF_WORDS"]
-
-_SMALL = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-          "sixteen seventeen eighteen nineteen").split()
-_TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 
 #: Words that say a bool setting's state in these dialogues (used by tests to read them back).
 ON_WORDS = ("on", "enable")
@@ -33,26 +30,21 @@ _IMPERATIVE = {"set", "put", "turn", "switch", "change", "bring", "make", "enabl
 
 
 def spell(n: int, rng: random.Random | None = None) -> str:
-    """``n`` in English words (digits from 1000 on); ``rng`` varies the joins ("forty five", "a hundred").
+    """``n`` in words (:func:`~edgerec_bench.datasets.spelling.number_words`); ``rng`` varies them.
+
+    With ``rng``, 100 to 199 start "a hundred" half the time and tens with ones
+    are joined by a space ("forty five") 30% of the time.
 
     >>> spell(7), spell(63), spell(210), spell(-4), spell(1500)
     ('seven', 'sixty-three', 'two hundred and ten', 'minus four', '1500')
     """
-    if n < 0:
-        return "minus " + spell(-n, rng)
-    if n < 20:
-        return _SMALL[n]
-    if n < 100:
-        tens, ones = divmod(n, 10)
-        if not ones:
-            return _TENS[tens]
-        join = " " if rng is not None and rng.random() < 0.3 else "-"
-        return f"{_TENS[tens]}{join}{_SMALL[ones]}"
-    if n < 1000:
-        hundreds, rest = divmod(n, 100)
-        head = "a hundred" if hundreds == 1 and rng is not None and rng.random() < 0.5 else f"{_SMALL[hundreds]} hundred"
-        return head if not rest else f"{head} and {spell(rest, rng)}"
-    return str(n)  # nobody spells out 1234 when talking to a device
+    if rng is None:
+        return number_words(n)
+    size = abs(n)
+    a_hundred = 100 <= size < 200 and rng.random() < 0.5
+    rest = size % 100
+    spaced = size < 1000 and rest > 20 and rest % 10 != 0 and rng.random() < 0.3
+    return number_words(n, hyphen=not spaced, a_hundred=a_hundred)
 
 
 def say_number(rng: random.Random, n: int, words: float) -> str:

@@ -37,34 +37,14 @@ from typing import TYPE_CHECKING, Any
 
 from edgerec_bench.datasets.edgewise import DEVICE_FIELDS
 from edgerec_bench.datasets.edgewise_dialogue import Request, plan_turns, wrong_value
+from edgerec_bench.datasets.spelling import number_words
 
 if TYPE_CHECKING:
     from edgerec_bench.datasets.edgewise_synth import SynthConfig
 
-__all__ = ["BlindDialogue", "render", "states_value", "number_words", "value_forms"]
+__all__ = ["BlindDialogue", "render", "states_value", "value_forms"]
 
 Unit = tuple[str, list[tuple[str, Any]]]
-
-# --- numbers ------------------------------------------------------------------
-
-_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-         "fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty", 7: "seventy", 8: "eighty", 9: "ninety"}
-
-
-def number_words(n: int) -> str:
-    """English words for 0..100.
-
-    >>> number_words(24), number_words(70), number_words(100)
-    ('twenty-four', 'seventy', 'one hundred')
-    """
-    if n == 100:
-        return "one hundred"
-    if n < 20:
-        return _ONES[n]
-    tens, ones = divmod(n, 10)
-    return _TENS[tens] + (f"-{_ONES[ones]}" if ones else "")
-
 
 # --- how things are called ----------------------------------------------------
 

@@ -42,36 +42,16 @@ from typing import TYPE_CHECKING, Any
 from edgerec_bench.datasets.edgewise import DEVICE_FIELDS
 from edgerec_bench.datasets.edgewise_dialogue import plan_turns
 from edgerec_bench.datasets.edgewise_world import different_value
+from edgerec_bench.datasets.spelling import number_words
 
 if TYPE_CHECKING:
     from edgerec_bench.datasets.edgewise_synth import SynthConfig
 
-__all__ = ["Mention", "HeldoutDialogue", "render", "spell", "value_forms", "states_value"]
+__all__ = ["Mention", "HeldoutDialogue", "render", "value_forms", "states_value"]
 
 Request = tuple[str, str, Any]  # (device, field, value)
 
-# --- numbers and values ---------------------------------------------------------
-
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-          "fifteen sixteen seventeen eighteen nineteen").split()
-_DECADES = {2: "twenty", 3: "thirty", 4: "forty", 5: "fifty", 6: "sixty", 7: "seventy", 8: "eighty", 9: "ninety"}
-
-
-def spell(n: int) -> str:
-    """``n`` (0..100) in English words, hyphenated.
-
-    >>> spell(0), spell(21), spell(60), spell(100)
-    ('zero', 'twenty-one', 'sixty', 'a hundred')
-    """
-    if not 0 <= n <= 100:
-        raise ValueError(f"spell covers 0..100, got {n}")
-    if n == 100:
-        return "a hundred"
-    if n < 20:
-        return _UNITS[n]
-    tens, rest = divmod(n, 10)
-    return _DECADES[tens] + (f"-{_UNITS[rest]}" if rest else "")
-
+# --- values (numbers are spelled by edgerec_bench.datasets.spelling) ------------
 
 _INPUT_FORMS = {
     "HDMI1": ["HDMI #1", "HDMI1", "HDMI input 1", "HDMI one"],
@@ -103,7 +83,7 @@ def value_forms(device: str, field: str, value: Any) -> list[str]:
         return [form.lower().removeprefix("the ") for form in _INPUT_FORMS[value]]
     if (device, field) in _ENUM_FORMS:
         return list(_ENUM_FORMS[(device, field)][value])
-    words = spell(value)
+    words = number_words(value, a_hundred=True)
     forms = [str(value), words] + ([words.replace("-", " ")] if "-" in words else [])
     return forms + [f"{value}c"] if field == "temperature" else forms
 
@@ -121,7 +101,7 @@ def states_value(text: str, device: str, field: str, value: Any) -> bool:
 
 
 def _num(n: int, rng: random.Random, p_words: float) -> str:
-    return spell(n) if rng.random() < p_words else str(n)
+    return number_words(n, a_hundred=True) if rng.random() < p_words else str(n)
 
 
 def _value(device: str, field: str, value: Any, rng: random.Random, p_words: float) -> str:

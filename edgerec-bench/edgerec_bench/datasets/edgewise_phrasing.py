@@ -8,8 +8,8 @@ these to decide *how* (talk that states no setting is in
 a careful reader recovers exactly (digits, words, "half", "max", "mute"...).
 
 >>> import random
->>> number_words(24), number_words(100), number_words(7)
-('twenty-four', 'one hundred', 'seven')
+>>> say_number(24, random.Random(0), p_words=0.0), say_number(100, random.Random(2), p_words=1.0)
+('24', 'one hundred')
 >>> say_request("ac", [("temperature", 22)], random.Random(1), p_words=0.0) != ""
 True
 """
@@ -20,8 +20,9 @@ import random
 from collections.abc import Sequence
 from typing import Any
 
+from edgerec_bench.datasets.spelling import number_words
+
 __all__ = [
-    "number_words",
     "say_number",
     "device_name",
     "say_request",
@@ -51,28 +52,6 @@ __all__ = [
     "declination",
 ]
 
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
-_TENS = "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()
-
-
-def number_words(n: int, hyphen: bool = True) -> str:
-    """English words for 0..100 (``hyphen=False`` writes "twenty four").
-
-    >>> number_words(45, hyphen=False)
-    'forty five'
-    """
-    if not 0 <= n <= 100:
-        raise ValueError(f"number_words covers 0..100, got {n}")
-    if n == 100:
-        return "one hundred"
-    if n < 20:
-        return _ONES[n]
-    tens, ones = divmod(n, 10)
-    if not ones:
-        return _TENS[tens]
-    return f"{_TENS[tens]}{'-' if hyphen else ' '}{_ONES[ones]}"
-
-
 def say_number(n: int, rng: random.Random, p_words: float) -> str:
     """Digits, or (with probability ``p_words``) words, sometimes unhyphenated.
 
@@ -81,7 +60,7 @@ def say_number(n: int, rng: random.Random, p_words: float) -> str:
     """
     if rng.random() < p_words:
         if n == 100 and rng.random() < 0.5:
-            return "a hundred"
+            return number_words(n, a_hundred=True)
         return number_words(n, hyphen=rng.random() < 0.7)
     return str(n)
 
