@@ -2,7 +2,8 @@
 
 ``EDGEREC_HOME`` (default ``~/.edgerec``) holds model caches and, unless a path is
 given, the default store ``events.db``. ``EDGEREC_PASSPHRASE`` supplies the store
-passphrase non-interactively.
+passphrase non-interactively, and ``EDGEREC_NEW_PASSPHRASE`` the new one when the
+key is rotated.
 
 >>> import os, tempfile
 >>> os.environ["EDGEREC_HOME"] = tempfile.mkdtemp()
@@ -19,6 +20,7 @@ __all__ = ["home", "default_db_path", "passphrase_from_env", "models_dir"]
 
 HOME_ENV = "EDGEREC_HOME"
 PASSPHRASE_ENV = "EDGEREC_PASSPHRASE"
+NEW_PASSPHRASE_ENV = "EDGEREC_NEW_PASSPHRASE"
 
 
 def home() -> Path:
@@ -40,7 +42,10 @@ def models_dir() -> Path:
     return path
 
 
-def passphrase_from_env() -> str | None:
-    """The passphrase from EDGEREC_PASSPHRASE, or None when unset or empty."""
-    value = os.environ.get(PASSPHRASE_ENV)
-    return value or None
+def passphrase_from_env(name: str = PASSPHRASE_ENV) -> str | None:
+    """The passphrase in the environment variable ``name``, or None when unset or empty.
+
+    >>> passphrase_from_env("EDGEREC_DOCTEST_NOT_SET") is None
+    True
+    """
+    return os.environ.get(name) or None

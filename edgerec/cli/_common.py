@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Callable, Optional
@@ -77,7 +76,7 @@ def read_key_file(path: Path) -> bytes:
 
 def passphrase(*, confirm: bool = False, prompt: str = "Passphrase", env_var: str = config.PASSPHRASE_ENV) -> str:
     """The passphrase from ``env_var``, else an interactive prompt."""
-    value = os.environ.get(env_var) or None
+    value = config.passphrase_from_env(env_var)
     if value is not None:
         return value
     try:

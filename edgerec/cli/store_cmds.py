@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from edgerec import config
 from edgerec.cli._common import (
     DbOption,
     JsonOption,
@@ -197,7 +198,7 @@ def rotate_key(
             n = store.rotate_key(key=read_key_file(new_key_file))
         else:
             n = store.rotate_key(passphrase=passphrase(confirm=True, prompt="New passphrase",
-                                                       env_var="EDGEREC_NEW_PASSPHRASE"))
+                                                       env_var=config.NEW_PASSPHRASE_ENV))
     typer.echo(f"re-wrapped {n} user keys and the index key; events were not re-encrypted")
 
 

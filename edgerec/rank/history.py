@@ -67,13 +67,6 @@ class UserHistory:
     def __len__(self) -> int:
         return len(self.items)
 
-    def without(self, items: Iterable[str]) -> "UserHistory":
-        """The same history with every interaction about ``items`` removed."""
-        drop = set(items)
-        keep = [i for i, it in enumerate(self.items) if it not in drop]
-        ctx = tuple(self.contexts[i] for i in keep) if self.contexts else ()
-        return UserHistory(tuple(self.items[i] for i in keep), self.strength[keep], self.ts[keep], ctx)
-
 
 @dataclass(frozen=True)
 class Ranked:
