@@ -63,7 +63,9 @@ def test_dst_spring_forward_and_fall_back():
 @given(INSTANTS, ZONES)
 def test_conversion_keeps_the_instant(moment, zone):
     local = to_local(moment, zone)
-    assert local == moment and local.utcoffset() == ZoneInfo(zone).utcoffset(moment.replace(tzinfo=None))
+    # the zone's own UTC-to-local rule gives the offset (the UTC wall time read as local would not, near a DST change)
+    expected = ZoneInfo(zone).fromutc(moment.replace(tzinfo=ZoneInfo(zone)))
+    assert local == moment and local.utcoffset() == expected.utcoffset()
     ctx = local_context(moment, zone)
     assert ctx["time_of_day"] in TIMES_OF_DAY and ctx["day_of_week"] in ("weekday", "weekend")
 
