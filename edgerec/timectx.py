@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from edgerec.errors import InputError
 
-__all__ = ["TIMES_OF_DAY", "time_of_day", "day_of_week", "local_context", "to_local", "zone",
+__all__ = ["TIMES_OF_DAY", "time_of_day", "day_of_week", "local_context", "to_local", "parse_iso", "zone",
            "check_timezone", "system_timezone"]
 
 TIMES_OF_DAY = ("morning", "afternoon", "evening", "night")
@@ -67,6 +67,24 @@ def zone(tz: str | tzinfo | None) -> tzinfo:
     return ZoneInfo(check_timezone(tz))
 
 
+def parse_iso(text: str) -> datetime:
+    """An ISO-8601 timestamp as an aware datetime: "Z" means UTC, and so does no zone at all.
+
+    Raises :class:`InputError` naming the text when it is not ISO-8601.
+
+    >>> parse_iso(" 2026-01-02T08:00:00Z").isoformat(), parse_iso("2026-01-02").isoformat()
+    ('2026-01-02T08:00:00+00:00', '2026-01-02T00:00:00+00:00')
+    """
+    stripped = text.strip()
+    if stripped.endswith(("Z", "z")):
+        stripped = stripped[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(stripped)
+    except ValueError:
+        raise InputError(f"bad timestamp {text!r}: expected ISO-8601 such as 2026-01-02T08:00:00Z") from None
+    return dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
+
+
 def to_local(moment: datetime | str | float, tz: str | tzinfo | None) -> datetime:
     """``moment`` (aware datetime, naive = UTC, ISO-8601 text, or unix seconds) as wall-clock time in ``tz``.
 
@@ -76,14 +94,7 @@ def to_local(moment: datetime | str | float, tz: str | tzinfo | None) -> datetim
     if isinstance(moment, datetime):
         dt = moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
     elif isinstance(moment, str):
-        text = moment.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            raise InputError(f"bad timestamp {moment!r}: expected ISO-8601 such as 2026-01-02T08:00:00Z") from None
-        dt = dt if dt.tzinfo is not None else dt.replace(tzinfo=timezone.utc)
+        dt = parse_iso(moment)
     else:
         dt = datetime.fromtimestamp(float(moment), tz=timezone.utc)
     return dt.astimezone(zone(tz))

@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any, Mapping, NamedTuple
 
 from edgerec.errors import InputError
+from edgerec.timectx import parse_iso
 
 __all__ = ["Event", "parse_ts", "parse_context", "encode_payload", "ts_to_micros", "micros_to_ts", "MAX_TEXT_BYTES", "MAX_CONTEXT_BYTES"]
 
@@ -56,19 +57,9 @@ def parse_ts(value: str | datetime | None) -> datetime:
         try:  # fast path: already ISO-8601 UTC
             dt = datetime.fromisoformat(value)
         except ValueError:
-            raise InputError(
-                f"bad timestamp {value!r}: expected ISO-8601 such as 2026-01-02T08:00:00Z"
-            ) from None
+            dt = parse_iso(value)  # the general parser, which names the bad text
     elif isinstance(value, str):
-        text = value.strip()
-        if text.endswith(("Z", "z")):
-            text = text[:-1] + "+00:00"
-        try:
-            dt = datetime.fromisoformat(text)
-        except ValueError:
-            raise InputError(
-                f"bad timestamp {value!r}: expected ISO-8601 such as 2026-01-02T08:00:00Z"
-            ) from None
+        dt = parse_iso(value)
     else:
         raise InputError(f"bad timestamp {value!r}: expected an ISO-8601 string")
     if dt.tzinfo is None:
