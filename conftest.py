@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from edgerec.store import EventStore
-from helpers import KEY
+from helpers import KEY, missing_extra
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +40,9 @@ def store(db_path):
 @pytest.fixture(scope="session")
 def exported_embedder(tmp_path_factory) -> Path:
     """One export of the default embedder per test session (the slow, torch-needing step), shared by all."""
+    reason = missing_extra("torch", "sentence_transformers", "onnx", "onnxruntime", "tokenizers")
+    if reason:
+        pytest.skip(reason)
     from edgerec.models.embed import DEFAULT_MODEL_NAME
     from edgerec.models.embed_export import export_default
 

@@ -40,3 +40,40 @@ def store_files(db_path: Path) -> dict[str, bytes]:
         if p.exists():
             out[suffix or "db"] = p.read_bytes()
     return out
+
+
+#: The extra that provides each optional runtime a test may need.
+EXTRAS = {
+    "llama_cpp": "llm",
+    "onnxruntime": "embed",
+    "tokenizers": "embed",
+    "torch": "train",
+    "sentence_transformers": "train",
+    "onnx": "train",
+    "opacus": "train",
+    "sklearn": "audit",
+}
+
+
+def missing_extra(*modules: str) -> str | None:
+    """The install line for the first of ``modules`` that cannot be imported, or None when all can.
+
+    Only looks the modules up (``importlib.util.find_spec``); nothing heavy is imported.
+    """
+    import importlib.util
+
+    for module in modules:
+        if importlib.util.find_spec(module) is None:
+            return f"needs {module}: pip install 'edgerec[{EXTRAS[module]}]'"
+    return None
+
+
+def requires(*modules: str):
+    """Mark a test that needs optional runtimes: it skips, naming the install line, when one is missing.
+
+    ``make test`` installs every extra and ``.ci/run`` fails on any skip, so in CI these always run.
+    """
+    import pytest
+
+    reason = missing_extra(*modules)
+    return pytest.mark.skipif(reason is not None, reason=reason or "")

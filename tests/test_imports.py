@@ -66,3 +66,18 @@ def test_public_api_is_small_and_importable():
     assert "EventStore" in edgerec.__all__
     for name in edgerec.__all__:
         assert hasattr(edgerec, name)
+
+
+def test_public_entry_points_are_exported_lazily(tmp_path):
+    script = """
+import json, sys
+import edgerec
+light = [m for m in ("edgerec.rank.candidates", "edgerec.profile.builder", "numpy") if m in sys.modules]
+from edgerec import ProfileBuilder, rank_from_store
+from edgerec.profile.builder import ProfileBuilder as owner_pb
+from edgerec.rank.candidates import rank_from_store as owner_rank
+print(json.dumps({"light": light, "same": ProfileBuilder is owner_pb and rank_from_store is owner_rank,
+                  "listed": sorted(n for n in ("ProfileBuilder", "rank_from_store") if n in edgerec.__all__)}))
+"""
+    loaded = _loaded_after(script, tmp_path)
+    assert loaded == {"light": [], "same": True, "listed": ["ProfileBuilder", "rank_from_store"]}
