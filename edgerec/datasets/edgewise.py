@@ -36,6 +36,7 @@ from typing import Any
 
 from edgerec.errors import InputError
 from edgerec.jsonl import read_jsonl
+from edgerec.profile.devices import DeviceSchema, resolve
 from edgerec.profile.schema import DEVICE_FIELDS, META_FIELDS
 from edgerec.profile.sessions import DIALOGUE_EVENT, events_to_sessions, session_to_events, user_events
 
@@ -126,8 +127,8 @@ def validate_meta(meta: Any, where: str = "") -> None:
             _check_value(META_FIELDS[name], value, where, f"meta.{name}")
 
 
-def validate_routine(routine: Any, where: str = "") -> None:
-    """Check a Routine ``{"triggers": {...}, "actions": {device: {field: value}}}``.
+def validate_routine(routine: Any, where: str = "", schema: DeviceSchema | None = None) -> None:
+    """Check a Routine ``{"triggers": {...}, "actions": {device: {field: value}}}`` against ``schema``'s devices.
 
     >>> validate_routine({"triggers": {"time_of_day": "night"}, "actions": {"ac": {"fan_speed": 3}}})
     >>> validate_routine({"triggers": {}, "actions": {"ac": {"temperature": 40}}})
@@ -144,20 +145,19 @@ def validate_routine(routine: Any, where: str = "") -> None:
     actions = routine.get("actions") or {}
     if not isinstance(actions, Mapping):
         _fail(where, f"actions must be an object, got {type(actions).__name__}")
+    schema = resolve(schema)
     for device, settings in actions.items():
-        if device not in DEVICE_FIELDS:
-            _fail(where, f"unknown device {device!r} (known: {', '.join(DEVICE_FIELDS)})")
+        if schema.device(device) is None:
+            _fail(where, f"unknown device {device!r} (known: {', '.join(schema.names)})")
         if settings is None:
             continue
         if not isinstance(settings, Mapping):
             _fail(where, f"actions.{device} must be an object, got {type(settings).__name__}")
         for name, value in settings.items():
-            spec = DEVICE_FIELDS[device].get(name)
-            if spec is None:
-                known = ", ".join(DEVICE_FIELDS[device])
-                _fail(where, f"unknown field {device}.{name} (known: {known})")
-            if value is not None:
-                _check_value(spec, value, where, f"actions.{device}.{name}")
+            if schema.setting(f"{device}.{name}") is None or value is not None:
+                problem = schema.problem(f"{device}.{name}", value)
+                if problem is not None:
+                    _fail(where, problem if problem.startswith("unknown") else f"actions.{problem}")
 
 
 def validate_session(session: Any, where: str = "", n_routines: int | None = None) -> None:
@@ -209,11 +209,12 @@ def _read_jsonl(path: Path, key: str) -> list[tuple[int, Any]]:
     return rows
 
 
-def load(folder: str | Path) -> list[EdgewiseUser]:
+def load(folder: str | Path, schema: DeviceSchema | None = None) -> list[EdgewiseUser]:
     """Read and validate a dataset folder; one :class:`EdgewiseUser` per line.
 
     ``characters.jsonl`` and ``routines.jsonl`` are read when present and must
-    have as many lines as ``sessions.jsonl``.
+    have as many lines as ``sessions.jsonl``; routines are checked against
+    ``schema``'s devices (None: the EdgeWisePersona five).
     """
     folder = Path(folder)
     sessions_path = folder / SESSIONS_FILE
@@ -243,7 +244,7 @@ def load(folder: str | Path) -> list[EdgewiseUser]:
             if not isinstance(routines, list):
                 raise InputError(f"{ROUTINES_FILE}:{routine_line}: routines must be a list")
             for i, routine in enumerate(routines):
-                validate_routine(routine, f"{ROUTINES_FILE}:{routine_line}: routine {i}")
+                validate_routine(routine, f"{ROUTINES_FILE}:{routine_line}: routine {i}", schema)
         if not isinstance(sessions, list):
             raise InputError(f"{SESSIONS_FILE}:{number}: sessions must be a list")
         n_routines = len(routines) if routines is not None else None
@@ -296,7 +297,7 @@ def truth(users: Sequence[EdgewiseUser]) -> list[list[dict[str, Any]]]:
     return [list(u.routines or []) for u in users]
 
 
-def read_predictions(path: str | Path) -> list[list[dict[str, Any]]]:
+def read_predictions(path: str | Path, schema: DeviceSchema | None = None) -> list[list[dict[str, Any]]]:
     """Read a PRED.jsonl: one JSON list of routines per user, each validated.
 
     Raises :class:`InputError` naming the line for bad JSON, a line that is
@@ -322,6 +323,6 @@ def read_predictions(path: str | Path) -> list[list[dict[str, Any]]]:
         if not isinstance(routines, list):
             raise InputError(f"{path.name}:{number}: expected a JSON list of routines, got {type(routines).__name__}")
         for i, routine in enumerate(routines):
-            validate_routine(routine, f"{path.name}:{number}: routine {i}")
+            validate_routine(routine, f"{path.name}:{number}: routine {i}", schema)
         predictions.append(routines)
     return predictions
