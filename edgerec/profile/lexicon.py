@@ -15,7 +15,7 @@ weather outside are English, and live here.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from edgerec.profile.devices import DeviceSchema, Setting, resolve
@@ -57,6 +57,13 @@ class FieldWords:
     targets: tuple[tuple[str, str | None], ...]
     unit: str | None = None
     named_only: frozenset[str] = frozenset()
+    order: tuple[tuple[int, int], ...] = field(default=(), compare=False, repr=False)  # (rank, device index)
+
+    def merged(self, other: "FieldWords") -> "FieldWords":
+        """One reading of two setting words that match the same text ("volume" said by two schema entries)."""
+        both = sorted(set(zip(self.order, self.targets)) | set(zip(other.order, other.targets)))
+        return FieldWords(both[0][1][1] or self.name, tuple(t for _, t in both), self.unit,
+                          self.named_only | other.named_only, tuple(o for o, _ in both))
 
     @property
     def devices(self) -> tuple[str, ...]:
@@ -109,6 +116,28 @@ _TIME_AFTER = re.compile(
     r"percent chance|% chance|minute|hour|day|year|th|st|nd|rd|:\d\d)\b")
 
 
+# On/off words for a bool value that the schema gives no (weak) words of its own.
+_SWITCH_ON = r"\b(?:turn(?:ed)? on|switch(?:ed)? on|enabled?|activated?|start(?:ed)?)\b"
+_SWITCH_OFF = r"\b(?:turn(?:ed)? off|switch(?:ed)? off|disabled?|deactivated?|stop(?:ped)?|off)\b"
+
+
+def _value_patterns(s: Setting) -> list[tuple[Any, bool, tuple[str, ...]]]:
+    """``(value, strong, patterns)`` for each value words entry, and built-in on/off words for a bool setting.
+
+    A bool value without weak words of its own is switched by "turn on",
+    "enable", "<setting word> on" (True) or "turn off", "off" (False).
+    """
+    found = [(v.value, v.strong, (*v.patterns, *(_word(w) for w in v.words))) for v in s.value_words]
+    if s.type == "bool":
+        own = {v.value for v in s.value_words if not v.strong}
+        after = "|".join(rf"(?<=\b{re.escape(w.lower().replace('_', ' '))} )" for w in (s.name, *s.words))
+        if True not in own:
+            found.append((True, False, (_SWITCH_ON, rf"(?:{after})on\b")))
+        if False not in own:
+            found.append((False, False, (_SWITCH_OFF,)))
+    return found
+
+
 class Lexicon:
     """The cues of one device schema, compiled once.
 
@@ -140,10 +169,10 @@ class Lexicon:
                     fields.setdefault(pattern, []).append((*rank, device.name, s.name, False))
                 for pattern in s.patterns_if_named:
                     fields.setdefault(pattern, []).append((*rank, device.name, s.name, True))
-                for entry in s.value_words:
-                    kind = ("strong_" if entry.strong else "") + ("switch" if s.type == "bool" else "value")
-                    for pattern in (*entry.patterns, *(_word(w) for w in entry.words)):
-                        values.setdefault((kind, pattern), []).append((*rank, device.name, s.name, entry.value))
+                for value, strong, patterns in _value_patterns(s):
+                    kind = ("strong_" if strong else "") + ("switch" if s.type == "bool" else "value")
+                    for pattern in patterns:
+                        values.setdefault((kind, pattern), []).append((*rank, device.name, s.name, value))
                 if s.type == "enum":
                     for value in s.values:
                         said = [p for v in s.value_words if v.value == value for p in v.patterns]
@@ -153,7 +182,8 @@ class Lexicon:
         for pattern, targets in fields.items():
             targets.sort(key=lambda t: t[:2])
             payload = FieldWords(targets[0][3], tuple((d, s) for _, _, d, s, _ in targets),
-                                 named_only=frozenset(d for _, _, d, _, only in targets if only))
+                                 named_only=frozenset(d for _, _, d, _, only in targets if only),
+                                 order=tuple(t[:2] for t in targets))
             cues.append(("field", re.compile(pattern), payload))
         for unit, patterns in schema.units():
             having = sorted((min(s.rank for s in d.settings if s.unit == unit), order[d.name], d.name)
@@ -186,11 +216,19 @@ class Lexicon:
         return list(found)
 
     def _find(self, text: str) -> tuple[Cue, ...]:
-        found = []
+        found: list[Cue] = []
+        fields: dict[tuple[int, int], int] = {}  # setting words of different entries on the same span read as one
         for kind, pattern, payload in self._cues:
             for match in pattern.finditer(text):
                 if match.end() > match.start():
-                    found.append(Cue(kind, match.start(), match.end(), payload))
+                    span = (match.start(), match.end())
+                    if kind == "field" and payload.unit is None and span in fields:
+                        at = fields[span]
+                        found[at] = Cue(kind, *span, found[at].payload.merged(payload))
+                        continue
+                    if kind == "field" and payload.unit is None:
+                        fields[span] = len(found)
+                    found.append(Cue(kind, *span, payload))
         found.sort(key=lambda c: (c.start, -(c.end - c.start)))
         kept: list[Cue] = []
         for cue in sorted(found, key=lambda c: -(c.end - c.start)):  # longest first among overlapping spans
