@@ -21,12 +21,13 @@ endif
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml Makefile
+$(STAMP): pyproject.toml edgerec-bench/pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# CPU torch first, so no later requirement can pull a CUDA build.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[llm,embed,train,audit,dev]'
+	# The SDK and the benchmark kit (its own package in edgerec-bench/) in one resolve.
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[llm,embed,train,audit,dev]' -e ./edgerec-bench
 	touch $(STAMP)
 
 # pytest exit code 5 means no test ran: that is a failure here, not a pass.
@@ -39,8 +40,9 @@ demo: $(STAMP)
 	$(BIN)/python examples/demo.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis build *.egg-info edgerec-bench/build edgerec-bench/*.egg-info
 
-# Regenerate the CLI reference in cli/ (a test checks every command is in it).
+# Regenerate the CLI reference in cli/ (a test checks every command is in it); the kit is
+# installed by $(STAMP), so its plugin commands are documented too.
 cli-docs: $(STAMP)
 	$(BIN)/typer edgerec.cli.main utils docs --name edgerec --title "edgerec CLI reference" --output cli/REFERENCE.md

@@ -97,8 +97,8 @@ def rank_demo(store: EventStore) -> None:
 
 def profile_demo(store: EventStore) -> None:
     from edgerec.profile.sessions import user_events
-    from edgerec.datasets.edgewise_synth import synthesize_user
-    from edgerec.eval.edgewise_metrics import score_user
+    from edgerec_bench.datasets.edgewise_synth import synthesize_user
+    from edgerec_bench.eval.edgewise_metrics import score_user
     from edgerec.models.llm import LocalLLM
     from edgerec.profile import ProfileBuilder
 

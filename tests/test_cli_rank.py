@@ -1,33 +1,17 @@
-"""CLI: ``edgerec eval movielens``, ``edgerec rank`` and ``edgerec bench rank``."""
+"""CLI: ``edgerec rank`` (``eval movielens`` and ``bench rank`` are tested in edgerec-bench/tests)."""
 
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from edgerec.bench.rank import bench_rank
 from edgerec.cli.main import app
-from edgerec.eval.movielens import evaluate_movielens
 from edgerec.store import EventStore
+from helpers import KEY
 
-KEY = bytes(range(32))
-REPO = Path(__file__).resolve().parent.parent
-# ../shared/data beside the clone (CI); a git worktree one folder deeper looks one level up too
-ML100K = next(
-    (p for p in (REPO.parent / "shared" / "data" / "ml-100k", REPO.parent.parent / "shared" / "data" / "ml-100k")
-     if (p / "u.data").is_file()),
-    REPO.parent / "shared" / "data" / "ml-100k",
-)
 runner = CliRunner()
-
-
-@pytest.fixture(autouse=True)
-def _home(tmp_path, monkeypatch):
-    monkeypatch.setenv("EDGEREC_HOME", str(tmp_path / "home"))
-    monkeypatch.delenv("EDGEREC_PASSPHRASE", raising=False)
 
 
 def _user_error(result, fragment):
@@ -35,65 +19,6 @@ def _user_error(result, fragment):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and fragment in lines[0], result.stderr
     assert "Traceback" not in result.output + result.stderr
-
-
-@pytest.fixture
-def tiny_ml(tmp_path) -> Path:
-    """30 users over 40 handmade movies in two tastes; each user walks through one taste."""
-    rng = np.random.default_rng(0)
-    folder = tmp_path / "ml"
-    folder.mkdir()
-    lines = []
-    for user in range(1, 31):
-        taste = user % 2
-        items = rng.permutation(20)[:12] + 1 + 20 * taste
-        for n, item in enumerate(items):
-            lines.append(f"{user}\t{item}\t{rng.choice([2, 4, 5])}\t{1000 + 10 * n}")
-    (folder / "u.data").write_text("\n".join(lines) + "\n")
-    genres = ["0"] * 19
-    (folder / "u.item").write_text(
-        "".join(f"{i}|Film {i} (1990)|01-Jan-1990||http://x|" + "|".join(genres) + "\n" for i in range(1, 41))
-    )
-    return folder
-
-
-def test_eval_movielens_json_and_predictions(tiny_ml, tmp_path):
-    out = tmp_path / "pred.jsonl"
-    r = runner.invoke(app, ["eval", "movielens", "--data", str(tiny_ml), "--out", str(out), "--json", "--no-text"])
-    assert r.exit_code == 0, r.output + r.stderr
-    figures = json.loads(r.stdout)
-    for method in ("edgerec", "popularity", "item-kNN"):
-        assert set(figures[method]) == {"ndcg@10", "hr@10", "mrr"}
-        assert 0.0 <= figures[method]["ndcg@10"] <= 1.0
-    preds = [json.loads(line) for line in out.read_text().splitlines()]
-    assert len(preds) == figures["n_users"] and figures["n_users"] > 20
-    first = preds[0]
-    assert set(first) == {"user", "heldout", "ranked"}
-    assert isinstance(first["user"], str) and isinstance(first["heldout"], str)
-    assert len(first["ranked"]) == len(set(first["ranked"])) > 20  # every unrated candidate of 40 items
-    from edgerec.datasets.movielens import leave_last_out, load_movielens
-
-    data = load_movielens(tiny_ml)
-    for split, pred in zip(leave_last_out(data), preds):
-        assert pred["user"] == split.user and pred["heldout"] == data.item_ids[split.heldout]
-        trained = {data.item_ids[i] for i in split.train_items}
-        assert not trained & set(pred["ranked"])  # candidates exclude what the user rated in training
-        assert len(pred["ranked"]) == min(100, 40 - len(trained))
-    # the users walk through one taste, so the ranker should find the taste
-    assert figures["edgerec"]["hr@10"] > figures["popularity"]["hr@10"]
-
-
-def test_eval_movielens_table_with_ablation(tiny_ml, tmp_path):
-    r = runner.invoke(app, ["eval", "movielens", "--data", str(tiny_ml), "--out", str(tmp_path / "p.jsonl"),
-                            "--no-text", "--ablation"])
-    assert r.exit_code == 0, r.output + r.stderr
-    for label in ("edgerec", "popularity", "item-kNN", "ablation: no recency", "edgerec / item-kNN"):
-        assert label in r.stdout
-
-
-def test_eval_movielens_bad_folder(tmp_path):
-    r = runner.invoke(app, ["eval", "movielens", "--data", str(tmp_path), "--out", str(tmp_path / "p.jsonl")])
-    _user_error(r, "not a MovieLens folder")
 
 
 def _store(tmp_path) -> tuple[Path, Path]:
@@ -133,18 +58,9 @@ def test_rank_cli_user_errors(tmp_path):
                                     "--candidates", str(tmp_path / "bad.jsonl")]), "bad JSON")
 
 
-@pytest.fixture(scope="session")
-def exported_embedder(tmp_path_factory) -> Path:
-    """One export of the default embedder per session (the slow, torch-needing step)."""
-    from edgerec.models.embed import DEFAULT_MODEL_NAME
-    from edgerec.models.embed_export import export_default
-
-    return export_default(tmp_path_factory.getbasetemp() / "rank-embedder" / DEFAULT_MODEL_NAME)
-
-
 @pytest.mark.slow
-def test_rank_cli_with_the_real_embedder(tmp_path, exported_embedder):
-    models = tmp_path / "home" / "models"
+def test_rank_cli_with_the_real_embedder(tmp_path, edgerec_home, exported_embedder):
+    models = edgerec_home / "models"
     models.mkdir(parents=True)
     (models / exported_embedder.name).symlink_to(exported_embedder, target_is_directory=True)
     db, key = _store(tmp_path)
@@ -162,51 +78,3 @@ def test_rank_cli_with_the_real_embedder(tmp_path, exported_embedder):
     assert table.exit_code == 0 and "because of" in table.stdout
 
 
-def test_bench_rank_library_reports_every_figure():
-    figures = bench_rank(repeats=10, naive_repeats=2, n_items=1_500, history=20, reduced_dims=16, compact_above=1_000)
-    assert figures["scoring_dim"] == 128 and figures["compact_above"] == 1_000
-    for key in ("p50_ms_1k", "p99_ms_1k", "p50_ms_10k", "p99_ms_10k", "naive_p50_ms_10k", "peak_rss_mb"):
-        assert figures[key] > 0
-    assert figures["p50_ms_1k"] <= figures["p99_ms_1k"]
-    assert set(figures["reduced"]) == {"dims", "p50_ms_1k", "p99_ms_1k", "p50_ms_10k", "p99_ms_10k", "quality_vs_full"}
-    assert figures["full"]["dims"] == 384 and figures["full"]["p50_ms_10k"] > 0
-    assert figures["rows_input"]["p50_ms_10k"] > 0 and figures["text_only"]["p99_ms_10k"] > 0
-    assert 0.0 <= figures["pruned_share_10k"] <= 1.0
-    quality = figures["quality_vs_full"]
-    assert 0.0 <= quality["rank_top10_overlap"] <= 1.0 and -1.0 <= quality["text_spearman"] <= 1.0
-
-
-def test_bench_rank_cli_prints_the_default_the_full_size_and_the_agreement():
-    table = runner.invoke(app, ["bench", "rank", "--repeats", "10", "--reduced-dims", "0"])
-    assert table.exit_code == 0, table.output
-    assert "scored on 128-d" in table.stdout and "full 384-d" in table.stdout
-    assert "compact vs full: top-10 overlap" in table.stdout and "compact 64-d" not in table.stdout
-    assert "catalog without neighbours" in table.stdout
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not (ML100K / "u.data").is_file(), reason=f"MovieLens 100K not found at {ML100K} (../shared/data/ml-100k beside the repo)")
-def test_ml100k_subset_beats_item_knn():
-    """First 150 users of the real data, no text: the ranker beats item-kNN of the same run."""
-    result = evaluate_movielens(ML100K, max_users=150)
-    assert result.n_users == 150 and len(result.predictions) == 150
-    assert all(len(p["ranked"]) == 100 for p in result.predictions)
-    assert result.metrics["edgerec"]["ndcg@10"] > result.metrics["item-kNN"]["ndcg@10"]
-
-
-def test_eval_movielens_reads_the_csv_layout(tiny_ml, tmp_path):
-    folder = tmp_path / "csv"
-    folder.mkdir()
-    rows = ["userId,movieId,rating,timestamp"] + [
-        ",".join(line.split("\t")) for line in (tiny_ml / "u.data").read_text().splitlines()
-    ]
-    (folder / "ratings.csv").write_text("\n".join(rows) + "\n")
-    (folder / "movies.csv").write_text(
-        "movieId,title,genres\n" + "".join(f'{i},"Film {i}, The (1990)",Drama|Comedy\n' for i in range(1, 41))
-    )
-    out_csv, out_dat = tmp_path / "csv.jsonl", tmp_path / "dat.jsonl"
-    a = runner.invoke(app, ["eval", "movielens", "--data", str(folder), "--out", str(out_csv), "--json", "--no-text"])
-    b = runner.invoke(app, ["eval", "movielens", "--data", str(tiny_ml), "--out", str(out_dat), "--json", "--no-text"])
-    assert a.exit_code == 0 and b.exit_code == 0, a.stderr + b.stderr
-    assert json.loads(a.stdout) == json.loads(b.stdout)  # same ratings, same split, same ranking
-    assert out_csv.read_text() == out_dat.read_text()

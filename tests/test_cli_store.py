@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from edgerec.cli.main import app
 from edgerec.store import EventStore
-from tests.conftest import KEY
+from helpers import KEY
 
 runner = CliRunner()
 

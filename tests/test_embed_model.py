@@ -9,22 +9,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from typer.testing import CliRunner
 
-from edgerec.bench.embed import SENTENCES, cosine_rows
+from edgerec_bench.perf.embed import SENTENCES, cosine_rows
 from edgerec.errors import InputError, ModelError
 from edgerec.models.embed import Embedder, default_embedder, read_manifest
 from edgerec.models.embed_cache import EmbeddingCache, embed_catalog, text_key
-from edgerec.models.embed_export import export_default, source_model_dir
+from edgerec.models.embed_export import source_model_dir
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="session")
-def model_dir(tmp_path_factory) -> Path:
-    """One export per test session, shared by every test here."""
-    return export_default(tmp_path_factory.getbasetemp() / "embedder" / "all-MiniLM-L6-v2")
+def model_dir(exported_embedder) -> Path:
+    """The one export of the test session (root conftest.py), shared by every test here."""
+    return exported_embedder
 
 
 @pytest.fixture(scope="session")
@@ -269,35 +268,3 @@ def test_models_do_not_share_cached_vectors(int8, fp32, home):
         b.embed_catalog(["shared title"])
         assert len(b) == 1
         assert a.clear() == 1 and len(a) == 0 and len(b) == 1
-
-
-def test_bench_embed_cli_prints_measured_figures(model_dir, home):
-    _install_into(home, model_dir)
-    from edgerec.cli.bench import app
-
-    result = CliRunner().invoke(
-        app, ["embed", "--json", "--sentences", "32", "--rounds", "1", "--no-torch"]
-    )
-    assert result.exit_code == 0, result.output
-    figures = json.loads(result.stdout)
-    assert figures["sentences"] == 32
-    assert figures["fp32_sentences_per_s"] > 0 and figures["int8_sentences_per_s"] > 0
-    assert figures["int8_vs_fp32_speedup"] == pytest.approx(
-        figures["int8_sentences_per_s"] / figures["fp32_sentences_per_s"], rel=0.02
-    )
-    assert figures["cosine_int8_vs_fp32_mean"] >= 0.99
-    assert figures["int8_model_bytes"] < figures["fp32_model_bytes"]
-    assert figures["int8_load_s"] > 0 and figures["int8_one_sentence_ms_p50"] > 0
-    assert "torch_sentences_per_s" not in figures
-
-
-def test_bench_embed_cli_reports_a_broken_model_in_one_line(model_dir, home):
-    copy = home / "models" / "all-MiniLM-L6-v2"
-    shutil.copytree(model_dir, copy)
-    (copy / "tokenizer.json").write_text("{}")
-    from edgerec.cli.bench import app
-
-    result = CliRunner().invoke(app, ["embed", "--sentences", "4", "--rounds", "1", "--no-torch"])
-    assert result.exit_code == 2
-    assert "tokenizer.json does not match its manifest" in result.stderr
-    assert "Traceback" not in result.output

@@ -5,10 +5,10 @@ import sys
 import pytest
 
 from edgerec.errors import InputError, MissingExtraError
-from edgerec.models import llm as llm_module
+from helpers import missing_extra, requires
 from edgerec.models.llm import LocalLLM, chatml, default_model_path, load_manifest, sha256_file
 
-needs_model = pytest.mark.skipif(not llm_module.llm_available(), reason="the llm extra is not installed")
+needs_model = requires("llama_cpp")
 
 
 def test_manifest_names_the_shipped_file():
@@ -35,8 +35,9 @@ def test_any_gguf_path_is_checked(tmp_path):
 
 @pytest.fixture(scope="module")
 def model():
-    if not llm_module.llm_available():
-        pytest.skip("the llm extra is not installed")
+    reason = missing_extra("llama_cpp")
+    if reason:
+        pytest.skip(reason)
     m = LocalLLM(max_seconds=30)
     yield m
     m.close()

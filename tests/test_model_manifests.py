@@ -2,7 +2,7 @@
 
 import json
 
-from tests.conftest import REPO
+from helpers import REPO
 
 
 def test_packaged_manifests_equal_the_checked_in_ones():

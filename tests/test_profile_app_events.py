@@ -3,7 +3,7 @@
 import random
 from datetime import datetime, timedelta, timezone
 
-from edgerec.profile.app_events import app_sessions, mine_app_routines, time_context
+from edgerec.profile.app_events import app_sessions, mine_app_routines
 
 
 def synthetic_app_log(seed=0, days=120):
@@ -26,12 +26,6 @@ def synthetic_app_log(seed=0, days=120):
             events += [{"type": "click", "item": f"article-{rng.randrange(1000)}", "ts": t}]
     rng.shuffle(events)  # order must not matter
     return events
-
-
-def test_time_context_boundaries():
-    monday = datetime(2025, 1, 6, tzinfo=timezone.utc)
-    assert [time_context(monday.replace(hour=h))["time_of_day"] for h in (4, 5, 12, 17, 22)] == [
-        "night", "morning", "afternoon", "evening", "night"]
 
 
 def test_sessions_split_at_gaps():

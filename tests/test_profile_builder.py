@@ -6,7 +6,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from edgerec.profile.sessions import user_events
-from edgerec.datasets.edgewise_synth import synthesize_user
+from edgerec_bench.datasets.edgewise_synth import synthesize_user
 from edgerec.errors import InputError, UnknownUserError
 from edgerec.profile.builder import PROFILE_DOC, ProfileBuilder
 from edgerec.profile.nl_profile import TEMPLATE_LABEL

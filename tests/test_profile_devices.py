@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from edgerec.errors import InputError
 from edgerec.profile.devices import Device, DeviceSchema, Setting
 from edgerec.profile.schema import DEVICE_FIELDS, valid_value
-from tests.conftest import REPO
+from helpers import REPO
 
 HOME = REPO / "tests" / "data" / "home_devices.json"
 

@@ -5,7 +5,7 @@ import pytest
 from edgerec.errors import InputError, StoreError, UnknownUserError, WrongKeyError
 from edgerec.store import Event, EventStore
 from edgerec.store.crypto import ScryptParams
-from tests.conftest import KEY
+from helpers import KEY
 
 FAST = ScryptParams(n=2**12)
 

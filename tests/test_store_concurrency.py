@@ -12,7 +12,7 @@ import time
 import pytest
 
 from edgerec.store import EventStore
-from tests.conftest import KEY, REPO
+from helpers import KEY, REPO
 
 
 def _writer(path, worker, n):

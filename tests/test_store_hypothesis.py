@@ -5,7 +5,7 @@ import string
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from edgerec.store import EventStore
-from tests.conftest import KEY
+from helpers import KEY
 
 json_scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text() | st.floats(
     allow_nan=False, allow_infinity=False)

@@ -7,7 +7,7 @@ import pytest
 
 from edgerec.errors import IntegrityError, NotAStoreError, WrongKeyError
 from edgerec.store import EventStore
-from tests.conftest import KEY, store_files
+from helpers import KEY, store_files
 
 SECRETS = {
     "user": "alice.secret-user-7731",

@@ -1,24 +1,27 @@
-"""The root ``edgerec`` Typer app: store commands at top level, one sub-app per command group."""
+"""The root ``edgerec`` Typer app: one Typer app per command module, joined here with ``add_typer``.
+
+Store and rank commands sit at the top level (joined without a name); ``profile`` is a
+group. Plugin packages add groups through the ``edgerec.commands`` entry points
+(see :mod:`edgerec.cli.plugins`): the benchmark kit adds ``eval``, ``bench`` and ``datasets``.
+"""
 
 from __future__ import annotations
 
 import typer
 
-from edgerec.cli import bench, datasets, profile, rank_cmds, store_cmds
-from edgerec.cli import eval as eval_cmds
+from edgerec.cli import profile, rank_cmds, store_cmds
+from edgerec.cli.plugins import PluginGroup
 
 app = typer.Typer(
     name="edgerec",
+    cls=PluginGroup,
     help="On-device, privacy-preserving personalization. Your events stay encrypted on this machine.",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
-store_cmds.register(app)
-rank_cmds.register(app)
-app.add_typer(bench.app, name="bench")
-app.add_typer(eval_cmds.app, name="eval")
-app.add_typer(datasets.app, name="datasets")
+app.add_typer(store_cmds.app)
+app.add_typer(rank_cmds.app)
 app.add_typer(profile.app, name="profile")
 
 

@@ -66,7 +66,7 @@ def _llm(no_llm: bool, model: Path | None) -> Any:
 
 @app.command("show")
 @cli_errors
-def show(user: UserOption, db: DbOption = None, key_file: KeyFileOption = None, json_output: JsonOption = False,
+def show(user: UserOption, db: DbOption = None, key_file: KeyFileOption = None, json_out: JsonOption = False,
          devices: DevicesOption = None) -> None:
     """Show the stored routines (as a table) and the profile text."""
     schema = _schema(devices)
@@ -74,7 +74,7 @@ def show(user: UserOption, db: DbOption = None, key_file: KeyFileOption = None, 
         profile = ProfileBuilder(store).get(user)
     if profile is None:
         raise InputError(f"no profile for {user!r} yet; build it with: edgerec profile rebuild --user {user}")
-    if json_output:
+    if json_out:
         print_json(profile)
     else:
         _show(profile, schema)
@@ -89,7 +89,7 @@ def rebuild(
     full: Annotated[bool, typer.Option("--full", help="Re-read every session, not only new ones.")] = False,
     no_llm: Annotated[bool, typer.Option("--no-llm", help="Template summary, no model.")] = False,
     model: Annotated[Optional[Path], typer.Option("--model", help="A GGUF file instead of the default.")] = None,
-    json_output: JsonOption = False,
+    json_out: JsonOption = False,
     devices: DevicesOption = None,
 ) -> None:
     """Mine the user's routines again (new sessions only, unless --full) and rewrite the summary."""
@@ -100,7 +100,7 @@ def rebuild(
             task = progress.add_task("sessions", total=None)
             profile = ProfileBuilder(store, llm=llm, schema=schema).rebuild(
                 user, full=full, progress=lambda done, total: progress.update(task, completed=done, total=total))
-    if json_output:
+    if json_out:
         print_json(profile)
         return
     typer.echo(f"rebuilt {user}: {profile['sessions']} sessions ({profile['extracted_now']} read now), "

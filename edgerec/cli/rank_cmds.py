@@ -10,14 +10,13 @@ import typer
 
 from edgerec.cli._common import DbOption, JsonOption, KeyFileOption, cli_errors, open_store, print_json
 
-__all__ = ["register", "rank"]
+__all__ = ["app", "rank"]
+
+#: Joined into the root app without a name: ``edgerec rank``.
+app = typer.Typer()
 
 
-def register(app: typer.Typer) -> None:
-    """Add ``rank`` to the root app."""
-    app.command("rank")(rank)
-
-
+@app.command("rank")
 @cli_errors
 def rank(
     user: Annotated[str, typer.Option("--user", help="Whose events personalise the ranking.")],
@@ -27,7 +26,11 @@ def rank(
     key_file: KeyFileOption = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Rank candidates for a user: rank, id, score and the past item behind each result."""
+    """Rank candidates for a user: rank, id, score and the past item behind each result.
+
+    Past events count more when they happened at the same time of day and kind of
+    day as now, both read in the store's time zone (see: edgerec timezone).
+    """
     from edgerec.rank.candidates import rank_from_store, read_candidates
 
     items = read_candidates(candidates)

@@ -1,4 +1,4 @@
-"""Store commands: init, log, import, events, forget, export, rotate-key, stats, verify."""
+"""Store commands: init, log, import, events, forget, export, rotate-key, timezone, stats, verify."""
 
 from __future__ import annotations
 
@@ -27,27 +27,33 @@ from edgerec.cli._common import (
 from edgerec.errors import InputError
 from edgerec.jsonl import read_jsonl
 from edgerec.store import Event, EventStore
+from edgerec.timectx import check_timezone, system_timezone
 
 UserOption = Annotated[str, typer.Option("--user", "-u", help="The app's user id.")]
 
-
-def register(app: typer.Typer) -> None:
-    """Add the store commands to the root app."""
-    for name, fn in [("init", init), ("log", log), ("import", import_events), ("events", events),
-                     ("forget", forget), ("export", export), ("rotate-key", rotate_key),
-                     ("stats", stats), ("verify", verify)]:
-        app.command(name)(fn)
+#: Joined into the root app without a name: its commands sit at the top level (``edgerec init``).
+app = typer.Typer()
 
 
+TimezoneOption = Annotated[
+    Optional[str],
+    typer.Option("--timezone", help="IANA time zone the events are read in (time of day, weekday), e.g. "
+                                    "Europe/Paris [default: the system's].", show_default=False),
+]
+
+
+@app.command("init")
 @cli_errors
-def init(db: DbOption = None, key_file: KeyFileOption = None) -> None:
+def init(db: DbOption = None, key_file: KeyFileOption = None, tz: TimezoneOption = None) -> None:
     """Create a new, empty encrypted store (asks for the passphrase twice)."""
     path = resolve_db(db)
-    with EventStore.create(path, **credentials(key_file, confirm=True)):
+    tz = system_timezone() if tz is None else check_timezone(tz)
+    with EventStore.create(path, timezone=tz, **credentials(key_file, confirm=True)):
         pass
-    typer.echo(f"created encrypted store {path}")
+    typer.echo(f"created encrypted store {path} (time zone {tz})")
 
 
+@app.command("log")
 @cli_errors
 def log(
     user: UserOption,
@@ -77,6 +83,7 @@ def _read_events(path: Path) -> list[Event]:
     return out
 
 
+@app.command("import")
 @cli_errors
 def import_events(
     file: Annotated[Path, typer.Argument(help="JSON lines, one event per line: user, type, ts, item, context, text.")],
@@ -93,6 +100,7 @@ def import_events(
     typer.echo(f"imported {n} events into {store.path}")
 
 
+@app.command("events")
 @cli_errors
 def events(
     user: Annotated[Optional[str], typer.Option("--user", "-u", help="Only this user's events.")] = None,
@@ -124,6 +132,7 @@ def events(
         Console().print(table)
 
 
+@app.command("forget")
 @cli_errors
 def forget(
     user: Annotated[Optional[str], typer.Option("--user", "-u", help="The user to forget (all of it, unless narrowed).")] = None,
@@ -166,6 +175,7 @@ def forget(
                    f"{' and destroyed the user key' if receipt.keys_destroyed else ''} (receipt {receipt.id})")
 
 
+@app.command("export")
 @cli_errors
 def export(user: UserOption, db: DbOption = None, key_file: KeyFileOption = None) -> None:
     """Export everything stored for a user as JSON lines on stdout (data portability)."""
@@ -174,6 +184,7 @@ def export(user: UserOption, db: DbOption = None, key_file: KeyFileOption = None
             typer.echo(json.dumps(record, ensure_ascii=False))
 
 
+@app.command("rotate-key")
 @cli_errors
 def rotate_key(
     db: DbOption = None,
@@ -190,6 +201,31 @@ def rotate_key(
     typer.echo(f"re-wrapped {n} user keys and the index key; events were not re-encrypted")
 
 
+@app.command("timezone")
+@cli_errors
+def timezone(
+    zone: Annotated[Optional[str], typer.Argument(metavar="TZ", help="The new IANA time zone, e.g. Asia/Tokyo; "
+                                                       "leave out to show the current one.", show_default=False)] = None,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Show or change the time zone in which the store's UTC events are read as local time."""
+    if zone is not None:
+        check_timezone(zone)  # before asking for the passphrase
+    with open_store(db, key_file) as store:
+        previous = store.timezone
+        current = store.set_timezone(zone) if zone is not None else previous
+    if json_out:
+        print_json({"timezone": current} if zone is None else {"timezone": current, "previous": previous})
+    elif zone is None:
+        typer.echo(current)
+    else:
+        typer.echo(f"time zone {current} (was {previous}); "
+                   "re-mine routines in it with: edgerec profile rebuild --user U")
+
+
+@app.command("stats")
 @cli_errors
 def stats(db: DbOption = None, key_file: KeyFileOption = None, json_out: JsonOption = False) -> None:
     """Counts and sizes of the store."""
@@ -202,6 +238,7 @@ def stats(db: DbOption = None, key_file: KeyFileOption = None, json_out: JsonOpt
         typer.echo(f"{key:16} {value}")
 
 
+@app.command("verify")
 @cli_errors
 def verify(db: DbOption = None, key_file: KeyFileOption = None, json_out: JsonOption = False) -> None:
     """Authenticate every ciphertext in the store; names the first tampered row."""

@@ -119,7 +119,9 @@ class ProfileBuilder:
                 progress(index + 1, len(sessions))
 
         routines = [routine_dict(r) for r in mine_routines(mining, self.config)] if mining else []
-        app_routines = [app_routine_dict(r) for r in mine_routines(app_sessions(other), self.config)] if other else []
+        # app contexts (time of day, weekday) are read on the user's own clock: the store's time zone
+        found = mine_routines(app_sessions(other, tz=self.store.timezone), self.config) if other else []
+        app_routines = [app_routine_dict(r) for r in found]
         summary, source = self._summary(routines, len(sessions))
         doc = {
             "version": _VERSION,

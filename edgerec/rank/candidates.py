@@ -10,7 +10,7 @@ cache and kept only in memory.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +22,7 @@ from edgerec.rank.head import train_head
 from edgerec.rank.history import Ranked
 from edgerec.rank.ranker import Ranker, RankerConfig
 from edgerec.rank.signals import history_from_events
+from edgerec.timectx import local_context
 
 __all__ = ["read_candidates", "rank_for_user"]
 
@@ -58,6 +59,7 @@ def rank_for_user(
     context: dict | datetime | None = None,
     config: RankerConfig | None = None,
     learn: bool = True,
+    tz: str | tzinfo | None = None,
 ) -> list[Ranked]:
     """Rank ``candidates`` for ``user`` from that user's ``events`` (``store.events(user=...)``).
 
@@ -65,9 +67,13 @@ def rank_for_user(
     embeds text from the user's own events (must not keep anything).
     With ``learn``, a :class:`LogisticHead` is fit on the user's own feedback
     (when there is enough of both kinds) and scores the candidates.
+    Time contexts (of past events, and of a datetime ``context``: "now") are
+    read in the time zone ``tz``, the store's (None means UTC).
     """
     events = list(events)
-    history = history_from_events(events)
+    history = history_from_events(events, tz)
+    if isinstance(context, datetime):
+        context = local_context(context, tz)
     if not events:
         raise UnknownUserError(user)
     ids = [c[0] for c in candidates]
@@ -101,7 +107,8 @@ def rank_from_store(
 
     Catalog texts go through the catalog embedding cache (``progress`` shows a
     bar the first time a catalog is embedded); text from the user's own events
-    is embedded without any cache. Needs the ``embed`` extra (and ``train`` the
+    is embedded without any cache. Time contexts, including that of a datetime
+    ``context``, are read in the store's time zone. Needs the ``embed`` extra (and ``train`` the
     very first time, to export the model). An unknown user raises
     :class:`UnknownUserError`.
     """
@@ -113,7 +120,7 @@ def rank_from_store(
         raise UnknownUserError(user)
     with EmbeddingCache(default_embedder()) as cache:
         return rank_for_user(
-            events, user, candidates, k=k, context=context, config=config,
+            events, user, candidates, k=k, context=context, config=config, tz=store.timezone,
             embed_catalog=lambda texts: cache.embed_catalog(texts, progress=progress),
             embed_private=cache.embed_private,
         )

@@ -1,15 +1,14 @@
 """Pure functions that turn a user's history into weights and interest centroids.
 
-All inputs are numpy arrays; nothing here keeps state.
+All inputs are numpy arrays; nothing here keeps state. Time-of-day and weekday
+contexts come from :mod:`edgerec.timectx`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import numpy as np
 
-__all__ = ["recency_weights", "time_context", "context_weights", "interest_centroids"]
+__all__ = ["recency_weights", "context_weights", "interest_centroids"]
 
 
 def recency_weights(ts: np.ndarray, *, half_life_events: float | None = 3.0, half_life_days: float | None = None) -> np.ndarray:
@@ -33,19 +32,6 @@ def recency_weights(ts: np.ndarray, *, half_life_events: float | None = 3.0, hal
     if half_life_days:
         w *= 0.5 ** ((ts.max() - ts) / (86400.0 * half_life_days))
     return w
-
-
-def time_context(when: datetime | float) -> dict[str, str]:
-    """``time_of_day`` and ``day_of_week`` buckets of a moment (UTC for naive values).
-
-    >>> time_context(datetime(2026, 11, 22, 20, 0, tzinfo=timezone.utc))
-    {'time_of_day': 'evening', 'day_of_week': 'weekend'}
-    """
-    if not isinstance(when, datetime):
-        when = datetime.fromtimestamp(float(when), tz=timezone.utc)
-    hour = when.hour
-    part = "night" if hour < 5 or hour >= 22 else "morning" if hour < 12 else "afternoon" if hour < 17 else "evening"
-    return {"time_of_day": part, "day_of_week": "weekend" if when.weekday() >= 5 else "weekday"}
 
 
 def context_weights(contexts: list[dict | None], now: dict | None, *, boost: float = 1.0) -> np.ndarray:

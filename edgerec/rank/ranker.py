@@ -44,7 +44,8 @@ import numpy as np
 from edgerec.errors import InputError, UnknownUserError
 from edgerec.rank.catalog import Catalog, project
 from edgerec.rank.history import Ranked, UserHistory
-from edgerec.rank.interests import context_weights, interest_centroids, recency_weights, time_context
+from edgerec.rank.interests import context_weights, interest_centroids, recency_weights
+from edgerec.timectx import local_context
 
 __all__ = ["FEATURES", "RankerConfig", "Ranker"]
 
@@ -147,7 +148,7 @@ class Ranker:
         known = rows_all >= 0
         w = recency_weights(history.ts, half_life_events=cfg.half_life_events, half_life_days=cfg.half_life_days)
         if context is not None and history.contexts:
-            now = time_context(context) if isinstance(context, datetime) else context
+            now = local_context(context, context.tzinfo) if isinstance(context, datetime) else context
             w = w * context_weights(list(history.contexts), now, boost=cfg.context_boost)
         w = w * np.abs(history.strength)
         sign = np.sign(history.strength)
@@ -358,7 +359,9 @@ class Ranker:
         :meth:`Catalog.rows`).
         ``user`` is a :class:`UserHistory`, or a user id when the ranker has a
         ``history_of``. ``context`` is a datetime or a dict with ``time_of_day``
-        and/or ``day_of_week``; events in a matching context weigh more.
+        and/or ``day_of_week``; events in a matching context weigh more. A
+        datetime is read on its own wall clock (naive means UTC): give it the
+        store's zone, e.g. ``datetime.now(ZoneInfo(store.timezone))``.
         """
         if k < 1:
             raise InputError(f"k must be at least 1, got {k}")

@@ -19,7 +19,8 @@ A ``rating`` in the context wins over the type (ratings on a 1-5 scale; half
 stars round down). Other types (device changes, dialogue turns...) are ignored.
 Each interaction carries the event's time context: ``time_of_day`` and
 ``day_of_week`` from the event's context when present, else derived from its
-timestamp (UTC).
+timestamp on the user's wall clock: the store's time zone
+(:func:`edgerec.timectx.local_context`).
 
 >>> from datetime import datetime, timezone
 >>> from edgerec.store import Event
@@ -33,9 +34,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from datetime import tzinfo
 
 from edgerec.rank.history import Interaction, UserHistory
-from edgerec.rank.interests import time_context
+from edgerec.timectx import local_context
 
 __all__ = ["EVENT_STRENGTH", "event_strength", "history_from_events", "history_from_store"]
 
@@ -66,8 +68,12 @@ def event_strength(type: str, context: dict | None = None) -> float:
     return EVENT_STRENGTH.get(type.lower(), 0.0)
 
 
-def history_from_events(events: Iterable) -> UserHistory:
-    """Turn store events (:class:`edgerec.store.Event`) into a :class:`UserHistory`."""
+def history_from_events(events: Iterable, tz: str | tzinfo | None = None) -> UserHistory:
+    """Turn store events (:class:`edgerec.store.Event`) into a :class:`UserHistory`.
+
+    Contexts missing from an event are read from its timestamp in ``tz`` (an
+    IANA name; None means UTC).
+    """
     rows = []
     for event in events:
         if not event.item:
@@ -75,7 +81,7 @@ def history_from_events(events: Iterable) -> UserHistory:
         strength = event_strength(event.type, event.context)
         if strength == 0.0:
             continue
-        ctx = time_context(event.ts)
+        ctx = local_context(event.ts, tz)
         for key in ("time_of_day", "day_of_week"):
             value = (event.context or {}).get(key)
             if isinstance(value, str):
@@ -85,5 +91,5 @@ def history_from_events(events: Iterable) -> UserHistory:
 
 
 def history_from_store(store, user: str) -> UserHistory:
-    """The history of ``user`` read from an open :class:`edgerec.store.EventStore`."""
-    return history_from_events(store.events(user=user))
+    """The history of ``user`` read from an open :class:`edgerec.store.EventStore`, in the store's time zone."""
+    return history_from_events(store.events(user=user), store.timezone)

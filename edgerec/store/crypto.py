@@ -45,6 +45,7 @@ __all__ = [
     "new_salt",
     "derive_kek_from_passphrase",
     "derive_kek_from_key",
+    "derive_subkey",
     "wrap_key",
     "unwrap_key",
     "seal",
@@ -118,6 +119,16 @@ def derive_kek_from_key(key: bytes, salt: bytes) -> bytes:
     if len(key) != KEY_BYTES:
         raise ValueError(f"a key must be exactly {KEY_BYTES} bytes, got {len(key)}")
     hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=salt, info=b"edgerec kek v1")
+    return hkdf.derive(key)
+
+
+def derive_subkey(key: bytes, label: str) -> bytes:
+    """A 32-byte key for one purpose, derived from ``key`` with HKDF (``label`` separates purposes).
+
+    >>> derive_subkey(bytes(32), "settings") != derive_subkey(bytes(32), "other")
+    True
+    """
+    hkdf = HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=b"edgerec subkey " + label.encode())
     return hkdf.derive(key)
 
 

@@ -4,7 +4,8 @@ Plaintext columns (what a copy of the file reveals without the key):
 
 =========  ==========================================================================
 meta       format name/version, a random store id, scrypt parameters and salt,
-           the wrapped index key and a key-check ciphertext
+           the wrapped index key, a key-check ciphertext, and ``settings``: a
+           ciphertext holding the store's time zone (absent in stores made before it)
 subjects   row id; ``tag`` (HMAC of the user id); the wrapped data key; encrypted name
 events     row id; subject row id; timestamp (microseconds UTC); ``type_tag`` and
            ``item_tag`` (HMACs of event type and item id); ciphertext length
@@ -20,6 +21,9 @@ import sqlite3
 
 FORMAT_NAME = "edgerec-store"
 FORMAT_VERSION = 1
+
+#: Every table of the store.
+TABLES = ("meta", "subjects", "events", "docs", "receipts")
 
 SCHEMA = """
 CREATE TABLE meta (

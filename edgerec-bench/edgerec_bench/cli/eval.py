@@ -1,0 +1,161 @@
+"""``edgerec eval ...``: evaluations on benchmark data read from a path (never shipped); figures measured here."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from edgerec.cli._common import JsonOption, cli_errors, print_json, progress_bar
+
+app = typer.Typer(help="Evaluate edgerec on benchmark data and print the metrics measured on this machine.",
+                  no_args_is_help=True)
+
+
+@app.command("movielens")
+@cli_errors
+def movielens(
+    data: Annotated[Path, typer.Option("--data", help="ml-100k folder (u.data, u.item) or ml-latest-small/ml-25m style folder (ratings.csv, movies.csv).")],
+    out: Annotated[Path, typer.Option("--out", help="Write the top-100 per user here as JSON lines.")],
+    json_out: JsonOption = False,
+    ablation: Annotated[bool, typer.Option("--ablation", help="Also rank with each part switched off.")] = False,
+    text: Annotated[bool, typer.Option("--text/--no-text", help="Use text embeddings of the titles (on-device embedder).")] = True,
+    validation: Annotated[bool, typer.Option("--validation", help="Hold out the second-to-last positive instead (for tuning).")] = False,
+) -> None:
+    """Leave-last-out ranking on MovieLens: NDCG@10, HR@10, MRR for edgerec, popularity and item-kNN."""
+    from edgerec_bench.eval.movielens import evaluate_movielens, write_predictions
+
+    embed = None
+    if text:
+        from edgerec.models.embed_cache import embed_catalog
+
+        def embed(texts):
+            return embed_catalog(texts, progress=True)
+
+    with progress_bar("{task.description}") as bar:
+        task = bar.add_task("ranking users", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        result = evaluate_movielens(data, embed=embed, ablation=ablation, validation=validation, progress=progress)
+    write_predictions(out, result.predictions)
+    if json_out:
+        print_json(result.to_dict())
+        return
+    typer.echo(f"{result.n_users} users, {result.n_items} items, leave-last-out, full ranking")
+    typer.echo(f"{'method':32s} {'NDCG@10':>8s} {'HR@10':>8s} {'MRR':>8s}")
+    rows = list(result.metrics.items()) + [(f"  ablation: {k}", v) for k, v in result.ablation.items()]
+    for name, m in rows:
+        typer.echo(f"{name:32s} {m['ndcg@10']:8.4f} {m['hr@10']:8.4f} {m['mrr']:8.4f}")
+    knn = result.metrics["item-kNN"]["ndcg@10"]
+    if knn > 0:
+        typer.echo(f"edgerec / item-kNN NDCG@10: {result.metrics['edgerec']['ndcg@10'] / knn:.2f}x")
+    typer.echo(f"wrote {len(result.predictions)} predictions to {out}")
+
+
+class ExtractorChoice(str, Enum):
+    """The session extractors (see edgerec.profile.hybrid)."""
+
+    rules = "rules"
+    hybrid = "hybrid"
+    llm = "llm"
+
+
+@app.command("edgewise")
+@cli_errors
+def edgewise(
+    data: Annotated[Path, typer.Option("--data", help="EdgeWisePersona-format folder (sessions.jsonl, "
+                                                      "optional routines.jsonl to score).")],
+    out: Annotated[Path, typer.Option("--out", help="Where to write one JSON list of routines per user.")],
+    json_out: JsonOption = False,
+    no_llm: Annotated[bool, typer.Option("--no-llm", help="Do not load the LLM: rules extraction, "
+                                                          "template profile.")] = False,
+    extractor: Annotated[ExtractorChoice, typer.Option("--extractor", help="Session extraction: rules (default; "
+                         "measured best), hybrid (rules + LLM choice where rules leave a setting open), or llm "
+                         "(model only). The LLM always writes the profile unless --no-llm.")]
+    = ExtractorChoice.rules,
+    model: Annotated[Optional[Path], typer.Option("--model", help="A GGUF file instead of the default "
+                                                                  "SmolLM2-135M-Instruct.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Only the first N users.", min=1)] = None,
+    devices: Annotated[Optional[Path], typer.Option("--devices", help="A device schema JSON file (docs/devices.md) "
+                                                    "instead of the EdgeWisePersona five.")] = None,
+) -> None:
+    """Reconstruct every user's routines from their sessions; score them when routines.jsonl is present."""
+    from edgerec.profile.devices import DeviceSchema
+    from edgerec_bench.datasets.edgewise import load
+    from edgerec_bench.eval.edgewise_run import run_edgewise, write_predictions
+
+    schema = DeviceSchema.load(devices) if devices is not None else None
+    users = load(data, schema)[:limit] if limit else load(data, schema)
+    llm = None
+    if not no_llm:
+        from edgerec.models.llm import LocalLLM, llm_available
+
+        if model is None and not llm_available():
+            typer.echo("note: the llm extra is not installed; running without the LLM (as --no-llm)", err=True)
+        else:
+            llm = LocalLLM(model)
+    kind = extractor.value if llm is not None else "rules"
+    with progress_bar("routines") as progress:
+        task = progress.add_task("users", total=len(users))
+        run = run_edgewise(users, extractor=kind, llm=llm, progress=lambda n: progress.advance(task, n),
+                           schema=schema)
+    write_predictions(out, run.predictions)
+    summary = run.summary()
+    summary["per_user"] = [
+        {"user": i, "seconds": round(u.seconds, 3), "routines": len(u.routines), "llm_calls": u.llm_calls,
+         "llm_tokens": u.llm_tokens}
+        for i, u in enumerate(run.users)
+    ]
+    if json_out:
+        print_json(summary)
+        return
+    console = Console()
+    if run.metrics is not None:
+        table = Table(title=f"EdgeWisePersona routine reconstruction ({len(users)} users)")
+        table.add_column("metric")
+        table.add_column("value", justify="right")
+        for key, value in run.metrics.items():
+            table.add_row(key, f"{value:.3f}")
+        console.print(table)
+    else:
+        console.print("no routines.jsonl in the folder: predictions written, nothing to score")
+    console.print(
+        f"extractor {summary['extractor']}, LLM {'on: ' + str(summary['model']) if summary['llm'] else 'off'}; "
+        f"{summary['seconds_per_user.mean']:.2f} s per user (max {summary['seconds_per_user.max']:.2f}), "
+        f"{summary['llm_calls']} LLM calls, {summary['llm_tokens']} tokens, peak RSS {summary['peak_rss_mb']:.0f} MB"
+    )
+    console.print(f"predictions: {out}")
+
+
+@app.command("extraction")
+@cli_errors
+def extraction(
+    users: Annotated[int, typer.Option("--users", help="Generated users to score.", min=1)] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="Generator seed (same users as datasets edgewise-synth).")] = 0,
+    sessions: Annotated[int, typer.Option("--sessions", help="Sessions per user.", min=1)] = 200,
+    phrasing: Annotated[str, typer.Option("--phrasing", help="Wording of the generated dialogues.")] = "default",
+    difficulty: Annotated[str, typer.Option("--difficulty", help="easy, normal or hard.")] = "normal",
+    json_out: JsonOption = False,
+) -> None:
+    """Score per-session extraction against the generator's truth, and mining with perfect extraction."""
+    from edgerec_bench.eval.extraction import generated_report
+
+    with progress_bar("users") as bar:
+        task = bar.add_task("users", total=users)
+        report = generated_report(users, seed=seed, sessions=sessions, phrasing=phrasing, difficulty=difficulty,
+                                  progress=lambda n: bar.advance(task, n))
+    if json_out:
+        print_json(report)
+        return
+    ex = report["extraction"]
+    typer.echo(f"extraction ({users} users, seed {seed}, {phrasing}, {difficulty}): session exact "
+               f"{ex['session_exact']:.3f}, item precision {ex['precision']:.3f}, recall {ex['recall']:.3f}")
+    typer.echo(f"{'metric':22s} {'extracted':>10s} {'true actions':>13s}")
+    for key, value in report["routines"].items():
+        typer.echo(f"{key:22s} {value:10.3f} {report['routines_true_actions'][key]:13.3f}")
