@@ -9,7 +9,7 @@ The profile lives encrypted in the store as two documents:
 * ``profile.user_text`` (written by the user, ``derived=False``): the user's own
   edit of the summary, kept across rebuilds until :meth:`ProfileBuilder.reset`.
 
-Dialogue events (type ``dialogue``, see :mod:`edgerec.datasets.edgewise`) give
+Dialogue events (type ``dialogue``, see :mod:`edgerec.profile.sessions`) give
 smart-home routines; every other event type gives app routines
 (:mod:`edgerec.profile.app_events`).
 """

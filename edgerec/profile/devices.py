@@ -163,21 +163,6 @@ class Setting:
             return range(self.min, self.max + 1)
         return self.values
 
-    def describe(self, value: Any) -> str:
-        """A value in words, for the profile text.
-
-        >>> Setting("fan_speed", "int", min=0, max=3).describe(2), Setting("t", "int", min=0, max=9, unit="degrees").describe(5)
-        ('fan speed 2', 'at 5 degrees')
-        """
-        if self.type == "bool":
-            said = self.phrase_true if value else self.phrase_false
-            return said if said is not None else (self.name.replace("_", " ") if value else f"not {self.name.replace('_', ' ')}")
-        if self.phrase is not None:
-            return self.phrase.format(value=value)
-        if self.type == "int":
-            return f"at {value} degrees" if self.unit == "degrees" else f"{self.name.replace('_', ' ')} {value}"
-        return f"{value}"
-
 
 @dataclass(frozen=True)
 class Device:
@@ -245,16 +230,13 @@ class Phrase:
         _patterns([self.pattern], "phrase pattern")
 
 
-_DEFAULT_UNIT_WORDS = {"percent": (r"(?:\bpercent\b|\bper ?cent\b|%)",), "degrees": (r"\b(?:degrees?|deg|celsius)\b",)}
-
-
 @dataclass(frozen=True)
 class DeviceSchema:
     """The devices of one app. See ``docs/devices.md`` for the JSON format.
 
     ``other_devices``: patterns for things the app does not control (a clause
     about them sets nothing); ``unit_words``: words for each unit (None: the
-    built-in ones); ``phrases``: text rewrites for values said without a number.
+    built-in ones in :mod:`edgerec.profile.lexicon`); ``phrases``: text rewrites for values said without a number.
     """
 
     devices: tuple[Device, ...]
@@ -407,12 +389,6 @@ class DeviceSchema:
         """``max`` or ``min`` of the first setting with ``unit``."""
         setting = next((s for d in self.devices for s in d.settings if s.unit == unit), None)
         return None if setting is None else (setting.max if end == "max" else setting.min)
-
-    def units(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Words per unit: the schema's own, or the built-in ones."""
-        if self.unit_words is not None:
-            return self.unit_words
-        return tuple(_DEFAULT_UNIT_WORDS.items())
 
     def field_specs(self) -> dict[str, dict[str, Any]]:
         """Every device's settings as ``bool`` / ``range`` / tuple specs.

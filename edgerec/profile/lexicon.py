@@ -116,6 +116,8 @@ _TIME_AFTER = re.compile(
     r"percent chance|% chance|minute|hour|day|year|th|st|nd|rd|:\d\d)\b")
 
 
+# Unit words for a schema that gives none of its own.
+_DEFAULT_UNIT_WORDS = {"percent": (r"(?:\bpercent\b|\bper ?cent\b|%)",), "degrees": (r"\b(?:degrees?|deg|celsius)\b",)}
 # On/off words for a bool value that the schema gives no (weak) words of its own.
 _SWITCH_ON = r"\b(?:turn(?:ed)? on|switch(?:ed)? on|enabled?|activated?|start(?:ed)?)\b"
 _SWITCH_OFF = r"\b(?:turn(?:ed)? off|switch(?:ed)? off|disabled?|deactivated?|stop(?:ped)?|off)\b"
@@ -185,7 +187,8 @@ class Lexicon:
                                  named_only=frozenset(d for _, _, d, _, only in targets if only),
                                  order=tuple(t[:2] for t in targets))
             cues.append(("field", re.compile(pattern), payload))
-        for unit, patterns in schema.units():
+        units = _DEFAULT_UNIT_WORDS.items() if schema.unit_words is None else schema.unit_words
+        for unit, patterns in units:
             having = sorted((min(s.rank for s in d.settings if s.unit == unit), order[d.name], d.name)
                             for d in schema.devices if any(s.unit == unit for s in d.settings))
             if having:

@@ -54,10 +54,19 @@ def describe_triggers(triggers: Mapping[str, str]) -> str:
 
 
 def _setting(schema: DeviceSchema, device: str, field: str, value: Any) -> str:
+    """A value in words: the setting's ``phrase``, else by type ("at 22 degrees", "fan speed 2", "eco")."""
     setting = schema.setting(f"{device}.{field}")
+    name = field.replace("_", " ")
     if setting is None:  # a device or setting the schema does not know: say it plainly
-        return f"{field.replace('_', ' ')} {value}"
-    return setting.describe(value)
+        return f"{name} {value}"
+    if setting.type == "bool":
+        said = setting.phrase_true if value else setting.phrase_false
+        return said if said is not None else (name if value else f"not {name}")
+    if setting.phrase is not None:
+        return setting.phrase.format(value=value)
+    if setting.type == "int":
+        return f"at {value} degrees" if setting.unit == "degrees" else f"{name} {value}"
+    return f"{value}"
 
 
 def _int_last(schema: DeviceSchema, device: str, field: str) -> bool:
