@@ -107,3 +107,16 @@ def test_summary_from_the_model_is_fact_checked(model):
     text, source = summarize(routines, model)
     assert text.strip()
     assert source == REJECTED_LABEL or source == "llm: SmolLM2-135M-Instruct.Q4_1.gguf"
+
+
+@needs_model
+@pytest.mark.slow
+def test_grammar_from_a_custom_device_schema_holds_the_raw_answer(model):
+    from home_sessions import HOME
+
+    said = [{"role": "user", "text": "Heater on boost, level 5, and the kettle to 90 degrees. Reply in JSON."}]
+    answer = model.generate_json(said, HOME.json_schema(), max_tokens=64)  # raw: nothing filtered afterwards
+    assert isinstance(answer, dict) and set(answer) <= set(HOME.names)
+    for device, fields in answer.items():
+        for name, value in fields.items():
+            assert HOME.valid(f"{device}.{name}", value), (device, name, value)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from edgerec.cli.main import app
+from edgerec.profile.devices import DeviceSchema
 from edgerec_bench.datasets.devices_dialogue import Phrasing
 from edgerec_bench.datasets.devices_schema import read_schema
 from edgerec_bench.datasets.devices_synth import DevicesSynthConfig, generate, synthesize_user
@@ -87,7 +88,7 @@ def _check_user(home, user, traces):
 def test_output_loads_with_the_schema_and_every_final_value_is_stated(tmp_path, schema):
     home = read_schema(schema)
     summary = generate(tmp_path / "ds", schema, users=3, sessions=80, seed=21)
-    users = load(tmp_path / "ds", device_fields=home.field_specs())
+    users = load(tmp_path / "ds", DeviceSchema.load(HOME) if schema is HOME else DeviceSchema.from_dict(schema))
     assert [len(u.sessions) for u in users] == [80, 80, 80]
     assert summary["sessions"] == 240 and summary["devices"] == sorted(home.devices)
     for user in users:
@@ -304,7 +305,7 @@ def test_cli_writes_a_dataset_over_the_schema(tmp_path):
                                  "--users", "2", "--sessions", "12", "--seed", "3"])
     assert result.exit_code == 0, result.output
     assert "wrote 2 users" in result.output and "kettle" in result.output
-    assert [len(u.sessions) for u in load(out, device_fields=read_schema(HOME).field_specs())] == [12, 12]
+    assert [len(u.sessions) for u in load(out, DeviceSchema.load(HOME))] == [12, 12]
     result = runner.invoke(app, ["datasets", "devices-synth", "--devices", str(HOME), "--out", str(tmp_path / "j"),
                                  "--users", "1", "--sessions", "5", "--difficulty", "hard", "--json"])
     assert result.exit_code == 0, result.output

@@ -16,22 +16,29 @@ from edgerec.cli._common import (DbOption, JsonOption, KeyFileOption, cli_errors
                                  progress_bar)
 from edgerec.errors import InputError
 from edgerec.profile.builder import ProfileBuilder
+from edgerec.profile.devices import DeviceSchema
 from edgerec.profile.nl_profile import describe_actions, describe_triggers
 
 app = typer.Typer(help="Your routines and profile, rebuilt on this machine from your own events.",
                   no_args_is_help=True)
 
 UserOption = Annotated[str, typer.Option("--user", "-u", help="The app's user id.")]
+DevicesOption = Annotated[Optional[Path], typer.Option(
+    "--devices", help="A device schema JSON file (docs/devices.md); default: the EdgeWisePersona five.")]
 
 
-def _show(profile: dict[str, Any]) -> None:
+def _schema(devices: Path | None) -> DeviceSchema | None:
+    return DeviceSchema.load(devices) if devices is not None else None
+
+
+def _show(profile: dict[str, Any], schema: DeviceSchema | None = None) -> None:
     console = Console()
     table = Table(title=f"Routines of {profile['user']} ({profile['sessions']} sessions)")
     table.add_column("#", justify="right")
     table.add_column("when")
     table.add_column("what")
     for i, routine in enumerate(profile.get("routines") or [], start=1):
-        table.add_row(str(i), describe_triggers(routine["triggers"]), describe_actions(routine["actions"]))
+        table.add_row(str(i), describe_triggers(routine["triggers"]), describe_actions(routine["actions"], schema))
     for i, routine in enumerate(profile.get("app_routines") or [], start=len(profile.get("routines") or []) + 1):
         events = ", ".join(f"{e['type']} {e['item'] or ''}".strip() for e in routine["events"])
         table.add_row(str(i), describe_triggers(routine["triggers"]), events)
@@ -59,8 +66,10 @@ def _llm(no_llm: bool, model: Path | None) -> Any:
 
 @app.command("show")
 @cli_errors
-def show(user: UserOption, db: DbOption = None, key_file: KeyFileOption = None, json_out: JsonOption = False) -> None:
+def show(user: UserOption, db: DbOption = None, key_file: KeyFileOption = None, json_out: JsonOption = False,
+         devices: DevicesOption = None) -> None:
     """Show the stored routines (as a table) and the profile text."""
+    schema = _schema(devices)
     with open_store(db, key_file) as store:
         profile = ProfileBuilder(store).get(user)
     if profile is None:
@@ -68,7 +77,7 @@ def show(user: UserOption, db: DbOption = None, key_file: KeyFileOption = None, 
     if json_out:
         print_json(profile)
     else:
-        _show(profile)
+        _show(profile, schema)
 
 
 @app.command("rebuild")
@@ -81,13 +90,15 @@ def rebuild(
     no_llm: Annotated[bool, typer.Option("--no-llm", help="Template summary, no model.")] = False,
     model: Annotated[Optional[Path], typer.Option("--model", help="A GGUF file instead of the default.")] = None,
     json_out: JsonOption = False,
+    devices: DevicesOption = None,
 ) -> None:
     """Mine the user's routines again (new sessions only, unless --full) and rewrite the summary."""
+    schema = _schema(devices)
     llm = _llm(no_llm, model)
     with open_store(db, key_file) as store:
         with progress_bar("sessions") as progress:
             task = progress.add_task("sessions", total=None)
-            profile = ProfileBuilder(store, llm=llm).rebuild(
+            profile = ProfileBuilder(store, llm=llm, schema=schema).rebuild(
                 user, full=full, progress=lambda done, total: progress.update(task, completed=done, total=total))
     if json_out:
         print_json(profile)

@@ -9,7 +9,7 @@ The profile lives encrypted in the store as two documents:
 * ``profile.user_text`` (written by the user, ``derived=False``): the user's own
   edit of the summary, kept across rebuilds until :meth:`ProfileBuilder.reset`.
 
-Dialogue events (type ``dialogue``, see :mod:`edgerec.datasets.edgewise`) give
+Dialogue events (type ``dialogue``, see :mod:`edgerec.profile.sessions`) give
 smart-home routines; every other event type gives app routines
 (:mod:`edgerec.profile.app_events`).
 """
@@ -24,6 +24,7 @@ from typing import Any, Callable
 from edgerec.profile.sessions import DIALOGUE_EVENT, events_to_sessions
 from edgerec.errors import InputError, UnknownUserError
 from edgerec.profile.app_events import app_sessions, app_routine_dict
+from edgerec.profile.devices import DeviceSchema, resolve
 from edgerec.profile.hybrid import make_extractor
 from edgerec.profile.mining import MiningConfig, MiningSession, mine_routines
 from edgerec.profile.nl_profile import summarize
@@ -57,14 +58,18 @@ class ProfileBuilder:
     ``llm`` is a :class:`edgerec.models.llm.LocalLLM` or None; without it the
     summary is the deterministic template, labelled as such. ``extractor`` is
     ``rules`` (default), ``hybrid`` or ``llm`` (see :mod:`edgerec.profile.hybrid`).
+    ``schema`` is the app's :class:`~edgerec.profile.devices.DeviceSchema`
+    (None: the shipped EdgeWisePersona devices); cached extractions made
+    with another schema are read again.
     """
 
     def __init__(self, store: Any, *, llm: Any = None, extractor: str = "rules",
-                 config: MiningConfig = MiningConfig()):
+                 config: MiningConfig = MiningConfig(), schema: DeviceSchema | None = None):
         self.store = store
         self.llm = llm
         self.extractor_name = extractor
-        self._extract = make_extractor(extractor, llm)
+        self.schema = resolve(schema)
+        self._extract = make_extractor(extractor, llm, schema=self.schema)
         self.config = config
 
     # -- reading -----------------------------------------------------------------
@@ -97,8 +102,9 @@ class ProfileBuilder:
         sessions = events_to_sessions(dialogue)
 
         old = self.store.get_doc(user, PROFILE_DOC) or {}
-        cache = {} if full or old.get("version") != _VERSION or old.get("extractor") != self.extractor_name \
-            else dict(old.get("cache") or {})
+        stale = full or old.get("version") != _VERSION or old.get("extractor") != self.extractor_name \
+            or old.get("devices", DeviceSchema.default().digest) != self.schema.digest
+        cache = {} if stale else dict(old.get("cache") or {})
         new_cache, mining, extracted = {}, [], 0
         for index, session in enumerate(sessions):
             key, digest = str(session["session_id"]), session_digest(session)
@@ -122,6 +128,7 @@ class ProfileBuilder:
             "user": user,
             "built_at": _now(),
             "extractor": self.extractor_name,
+            "devices": self.schema.digest,
             "sessions": len(sessions),
             "app_events": len(other),
             "extracted_now": extracted,
@@ -135,7 +142,7 @@ class ProfileBuilder:
         return self.get(user)
 
     def _summary(self, routines: list[dict[str, Any]], sessions: int) -> tuple[str, str]:
-        return summarize(routines, self.llm, sessions=sessions)
+        return summarize(routines, self.llm, sessions=sessions, schema=self.schema)
 
     # -- editing -----------------------------------------------------------------
 

@@ -11,17 +11,20 @@
 
 >>> options_for("lights", "color")
 ['warm', 'cool', 'neutral']
+>>> options_for("kettle", "keep_warm") is None
+True
 >>> options_for("tv", "volume") is None
 True
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, Mapping, Sequence
 
 from edgerec.errors import InputError, ModelError
 from edgerec.profile.extract import extract, extract_actions
-from edgerec.profile.schema import DEVICE_FIELDS, valid_value
+from edgerec.profile.devices import DeviceSchema, resolve
 
 __all__ = ["EXTRACTORS", "options_for", "actions_schema", "make_extractor"]
 
@@ -29,32 +32,18 @@ EXTRACTORS = ("rules", "hybrid", "llm")
 _NO_CHANGE = "no change"
 
 
-def options_for(device: str | None, field: str | None) -> list[str] | None:
-    """The closed set of values of ``device.field``, or None when it is numeric or unknown."""
-    spec = DEVICE_FIELDS.get(device or "", {}).get(field or "")
-    if isinstance(spec, tuple):
-        return list(spec)
-    return None
+def options_for(device: str | None, field: str | None, schema: DeviceSchema | None = None) -> list[str] | None:
+    """The closed set of values of ``device.field``, or None when it is not an enum or unknown."""
+    return resolve(schema).options(device, field)
 
 
-def actions_schema() -> dict[str, Any]:
+def actions_schema(schema: DeviceSchema | None = None) -> dict[str, Any]:
     """JSON schema of a session's actions, for grammar-constrained generation.
 
     >>> sorted(actions_schema()["properties"])
     ['ac', 'lights', 'security', 'speaker', 'tv']
     """
-    devices = {}
-    for device, fields in DEVICE_FIELDS.items():
-        props = {}
-        for name, spec in fields.items():
-            if spec is bool:
-                props[name] = {"type": "boolean"}
-            elif isinstance(spec, range):
-                props[name] = {"type": "integer", "minimum": spec.start, "maximum": spec.stop - 1}
-            else:
-                props[name] = {"type": "string", "enum": list(spec)}
-        devices[device] = {"type": "object", "properties": props, "additionalProperties": False}
-    return {"type": "object", "properties": devices, "additionalProperties": False}
+    return resolve(schema).json_schema()
 
 
 _SYSTEM = ("You control a smart home. Read what the user asked for and answer with the setting only.")
@@ -68,13 +57,13 @@ def _clause_question(clause: str, device: str, field: str) -> list[dict[str, str
     ]
 
 
-def _hybrid(llm: Any, margin: float) -> Callable[[Sequence[Mapping[str, str]]], dict]:
+def _hybrid(llm: Any, margin: float, schema: DeviceSchema) -> Callable[[Sequence[Mapping[str, str]]], dict]:
     def run(messages: Sequence[Mapping[str, str]]) -> dict[str, dict[str, Any]]:
         """Rules first; the model only on closed-set settings the rules left open."""
-        result = extract(messages)
+        result = extract(messages, schema=schema)
         actions = {device: dict(fields) for device, fields in result.actions.items()}
         for open_clause in result.unresolved:
-            options = options_for(open_clause.device, open_clause.field)
+            options = schema.options(open_clause.device, open_clause.field)
             if not options or open_clause.field in actions.get(open_clause.device or "", {}):
                 continue
             best, scores = llm.choose(_clause_question(open_clause.clause, open_clause.device, open_clause.field),
@@ -86,8 +75,8 @@ def _hybrid(llm: Any, margin: float) -> Callable[[Sequence[Mapping[str, str]]], 
     return run
 
 
-def _llm_only(llm: Any, max_tokens: int) -> Callable[[Sequence[Mapping[str, str]]], dict]:
-    schema = actions_schema()
+def _llm_only(llm: Any, max_tokens: int, schema: DeviceSchema) -> Callable[[Sequence[Mapping[str, str]]], dict]:
+    grammar = schema.json_schema()
 
     def run(messages: Sequence[Mapping[str, str]]) -> dict[str, dict[str, Any]]:
         """One schema-constrained JSON answer for the whole dialogue; invalid values dropped."""
@@ -97,29 +86,33 @@ def _llm_only(llm: Any, max_tokens: int) -> Callable[[Sequence[Mapping[str, str]
             {"role": "user", "text": dialogue},
         ]
         try:
-            answer = llm.generate_json(prompt, schema, max_tokens=max_tokens)
+            answer = llm.generate_json(prompt, grammar, max_tokens=max_tokens)
         except (ModelError, InputError):
             return {}
         actions: dict[str, dict[str, Any]] = {}
         for device, fields in (answer or {}).items():
             for name, value in (fields or {}).items():
-                if valid_value(f"{device}.{name}", value):
+                if schema.valid(f"{device}.{name}", value):
                     actions.setdefault(device, {})[name] = value
         return actions
 
     return run
 
 
-def make_extractor(kind: str, llm: Any = None, *, margin: float = 1.0, max_tokens: int = 96):
-    """The extractor named ``kind`` (see the module docstring); ``llm`` is needed except for rules.
+def make_extractor(kind: str, llm: Any = None, *, margin: float = 1.0, max_tokens: int = 96,
+                   schema: DeviceSchema | None = None):
+    """The extractor named ``kind`` (see the module docstring) over ``schema``'s devices.
+
+    ``llm`` is needed except for rules; ``schema`` None is the shipped EdgeWisePersona schema.
 
     >>> make_extractor("rules")([{"role": "user", "text": "tv volume 12"}])
     {'tv': {'volume': 12}}
     """
     if kind == "rules":
-        return extract_actions
+        return extract_actions if schema is None else partial(extract_actions, schema=schema)
     if kind not in EXTRACTORS:
         raise InputError(f"unknown extractor {kind!r}; choose one of {', '.join(EXTRACTORS)}")
     if llm is None:
         raise InputError(f"the {kind} extractor needs the LLM (install edgerec[llm], or use --extractor rules)")
-    return _hybrid(llm, margin) if kind == "hybrid" else _llm_only(llm, max_tokens)
+    schema = resolve(schema)
+    return _hybrid(llm, margin, schema) if kind == "hybrid" else _llm_only(llm, max_tokens, schema)

@@ -18,6 +18,8 @@ import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from edgerec.profile.devices import DeviceSchema, resolve
+
 __all__ = ["describe_triggers", "describe_actions", "describe_routine", "template_profile", "llm_profile",
            "fact_terms", "faithful", "summarize", "TEMPLATE_LABEL", "REJECTED_LABEL"]
 
@@ -26,7 +28,6 @@ REJECTED_LABEL = "template (the LLM's summary failed the fact check: facts not i
 
 _TIME = {"morning": "mornings", "afternoon": "afternoons", "evening": "evenings", "night": "nights"}
 _SUN = {"before_sunrise": "before sunrise", "daylight": "in daylight", "after_sunset": "after sunset"}
-_DEVICE = {"tv": "TV", "ac": "AC", "lights": "lights", "speaker": "speaker", "security": "security"}
 
 
 def describe_triggers(triggers: Mapping[str, str]) -> str:
@@ -52,42 +53,51 @@ def describe_triggers(triggers: Mapping[str, str]) -> str:
     return ", ".join(parts) if parts else "at any time"
 
 
-def _setting(device: str, field: str, value: Any) -> str:
-    if field == "temperature":
-        return f"at {value} degrees"
-    if field == "armed":
-        return "armed" if value else "disarmed"
-    if field == "mode" and device == "ac":
-        return f"{value} mode"
-    if field == "fan_speed":
-        return f"fan {value}"
-    if field == "input_source":
-        return f"on {value}"
-    if isinstance(value, int):
-        return f"{field.replace('_', ' ')} {value}"
-    return f"{value}" if field != "mode" else f"{value} mode"
+def _setting(schema: DeviceSchema, device: str, field: str, value: Any) -> str:
+    """A value in words: the setting's ``phrase``, else by type ("at 22 degrees", "fan speed 2", "eco")."""
+    setting = schema.setting(f"{device}.{field}")
+    name = field.replace("_", " ")
+    if setting is None:  # a device or setting the schema does not know: say it plainly
+        return f"{name} {value}"
+    if setting.type == "bool":
+        said = setting.phrase_true if value else setting.phrase_false
+        return said if said is not None else (name if value else f"not {name}")
+    if setting.phrase is not None:
+        return setting.phrase.format(value=value)
+    if setting.type == "int":
+        return f"at {value} degrees" if setting.unit == "degrees" else f"{name} {value}"
+    return f"{value}"
 
 
-def describe_actions(actions: Mapping[str, Mapping[str, Any]]) -> str:
-    """What a routine sets, in words.
+def _int_last(schema: DeviceSchema, device: str, field: str) -> bool:
+    setting = schema.setting(f"{device}.{field}")
+    return setting is None or setting.type == "int"
+
+
+def describe_actions(actions: Mapping[str, Mapping[str, Any]], schema: DeviceSchema | None = None) -> str:
+    """What a routine sets, in words (settings without a number first).
 
     >>> describe_actions({"tv": {"input_source": "Netflix", "volume": 20}, "security": {"armed": True}})
     'TV on Netflix, volume 20; security armed'
     """
+    schema = resolve(schema)
     parts = []
     for device, fields in actions.items():
-        order = sorted(fields, key=lambda f: (f not in ("mode", "input_source", "color", "armed"), f))
-        settings = [_setting(device, f, fields[f]) for f in order]
-        parts.append(f"{_DEVICE.get(device, device)} " + ", ".join(settings))
+        order = sorted(fields, key=lambda f: (_int_last(schema, device, f), f))
+        settings = [_setting(schema, device, f, fields[f]) for f in order]
+        known = schema.device(device)
+        parts.append(f"{known.title if known else device} " + ", ".join(settings))
     return "; ".join(parts)
 
 
-def describe_routine(routine: Mapping[str, Any]) -> str:
+def describe_routine(routine: Mapping[str, Any], schema: DeviceSchema | None = None) -> str:
     """One routine in one line."""
-    return f"{describe_triggers(routine.get('triggers') or {})}: {describe_actions(routine.get('actions') or {})}"
+    when = describe_triggers(routine.get("triggers") or {})
+    return f"{when}: {describe_actions(routine.get('actions') or {}, schema)}"
 
 
-def template_profile(routines: Sequence[Mapping[str, Any]], *, sessions: int | None = None) -> str:
+def template_profile(routines: Sequence[Mapping[str, Any]], *, sessions: int | None = None,
+                     schema: DeviceSchema | None = None) -> str:
     """The deterministic profile: one line per routine.
 
     >>> print(template_profile([{"triggers": {"time_of_day": "night"}, "actions": {"security": {"armed": True}}}]))
@@ -97,34 +107,47 @@ def template_profile(routines: Sequence[Mapping[str, Any]], *, sessions: int | N
     if not routines:
         return "No recurring habits found yet" + (f" in {sessions} sessions." if sessions else ".")
     head = "Habits found in your history" + (f" ({sessions} sessions)" if sessions else "") + ":"
-    return "\n".join([head, *(f"- {describe_routine(r)}" for r in routines)])
+    return "\n".join([head, *(f"- {describe_routine(r, schema)}" for r in routines)])
 
 
-_FACT_WORDS = frozenset(
-    "tv ac lights speaker security heat cool auto warm neutral static dynamic bass treble balanced hdmi1 hdmi2 av "
-    "netflix youtube armed disarmed morning afternoon evening night weekday weekend sunrise daylight sunset sunny "
-    "cloudy rainy snowy cold mild hot".split()
+_CONTEXT_WORDS = frozenset(
+    "morning afternoon evening night weekday weekend sunrise daylight sunset sunny cloudy rainy snowy cold mild warm "
+    "hot".split()
 )
 
 
-def fact_terms(text: str) -> frozenset[str]:
+def _fact_words(schema: DeviceSchema) -> frozenset[str]:
+    """Context words, device names and labels, enum values and bool phrases of ``schema``."""
+    found = schema.__dict__.get("_fact_words")
+    if found is None:
+        said = [d.name for d in schema.devices] + [d.title for d in schema.devices]
+        for device in schema.devices:
+            for s in device.settings:
+                said += list(s.values) + [p for p in (s.phrase_true, s.phrase_false) if s.type == "bool" and p]
+        found = _CONTEXT_WORDS | {w for text in said for w in re.findall(r"[a-z0-9]+", text.lower())}
+        object.__setattr__(schema, "_fact_words", found)  # a cache, not a field
+    return found
+
+
+def fact_terms(text: str, schema: DeviceSchema | None = None) -> frozenset[str]:
     """The numbers and schema words (devices, values, contexts) a text mentions.
 
     >>> sorted(fact_terms("On weekday mornings the AC heats to 23."))
     ['23', 'ac', 'heat', 'morning', 'weekday']
     """
-    words = [w[:-1] if w.endswith("s") and w[:-1] in _FACT_WORDS else w for w in re.findall(r"[a-z0-9]+", text.lower())]
-    return frozenset(w for w in words if w.isdigit() or w in _FACT_WORDS)
+    words_of = _fact_words(resolve(schema))
+    words = [w[:-1] if w.endswith("s") and w[:-1] in words_of else w for w in re.findall(r"[a-z0-9]+", text.lower())]
+    return frozenset(w for w in words if w.isdigit() or w in words_of)
 
 
-def _stated(sentence_terms: frozenset[str], routine: Mapping[str, Any]) -> bool:
+def _stated(sentence_terms: frozenset[str], routine: Mapping[str, Any], schema: DeviceSchema) -> bool:
     """Whether a sentence names a routine's context and at least one of its settings."""
-    when = fact_terms(describe_triggers(routine.get("triggers") or {}))
-    what = fact_terms(describe_actions(routine.get("actions") or {}))
+    when = fact_terms(describe_triggers(routine.get("triggers") or {}), schema)
+    what = fact_terms(describe_actions(routine.get("actions") or {}, schema), schema)
     return bool(when | what) and when <= sentence_terms and bool(sentence_terms & what)
 
 
-def faithful(summary: str, routines: Sequence[Mapping[str, Any]]) -> bool:
+def faithful(summary: str, routines: Sequence[Mapping[str, Any]], schema: DeviceSchema | None = None) -> bool:
     """Whether ``summary`` states the main routines, and only facts of one routine per sentence.
 
     A sentence naming values of two different routines ("weekday mornings ...
@@ -142,25 +165,28 @@ def faithful(summary: str, routines: Sequence[Mapping[str, Any]]) -> bool:
     >>> faithful("You have a rich set of habits built around your lights and TV.", r)
     False
     """
-    lines = [fact_terms(describe_routine(r)) for r in routines]
+    schema = resolve(schema)
+    lines = [fact_terms(describe_routine(r, schema), schema) for r in routines]
     stated: set[int] = set()
     for sentence in re.split(r"[.!?\n]+", summary):
-        terms = fact_terms(sentence)
+        terms = fact_terms(sentence, schema)
         if terms and not any(terms <= line for line in lines):
             return False
-        stated.update(i for i, (r, line) in enumerate(zip(routines, lines)) if terms <= line and _stated(terms, r))
+        stated.update(i for i, (r, line) in enumerate(zip(routines, lines))
+                      if terms <= line and _stated(terms, r, schema))
     return len(stated) >= min(2, len(routines))
 
 
-def llm_profile(llm: Any, routines: Sequence[Mapping[str, Any]], *, max_tokens: int = 96) -> str:
+def llm_profile(llm: Any, routines: Sequence[Mapping[str, Any]], *, max_tokens: int = 96,
+                schema: DeviceSchema | None = None) -> str:
     """A few sentences written by the LLM from the routine lines (bounded by ``max_tokens``).
 
     The text is returned as written; :func:`summarize` checks it with
     :func:`faithful` before it is shown.
     """
     if not routines:
-        return template_profile(routines)
-    facts = "\n".join(f"- {describe_routine(r)}" for r in routines[:8])
+        return template_profile(routines, schema=schema)
+    facts = "\n".join(f"- {describe_routine(r, schema)}" for r in routines[:8])
     messages = [
         {"role": "system", "text": "You write short, factual summaries of a person's smart-home habits. "
                                    "Use only the facts given. Do not invent devices or values."},
@@ -173,7 +199,8 @@ def llm_profile(llm: Any, routines: Sequence[Mapping[str, Any]], *, max_tokens: 
     return text
 
 
-def summarize(routines: Sequence[Mapping[str, Any]], llm: Any = None, *, sessions: int | None = None) -> tuple[str, str]:
+def summarize(routines: Sequence[Mapping[str, Any]], llm: Any = None, *, sessions: int | None = None,
+              schema: DeviceSchema | None = None) -> tuple[str, str]:
     """The profile text and its source label.
 
     With an LLM, its summary is used when :func:`faithful` accepts it; else, and
@@ -183,8 +210,8 @@ def summarize(routines: Sequence[Mapping[str, Any]], llm: Any = None, *, session
     True
     """
     if llm is None:
-        return template_profile(routines, sessions=sessions), TEMPLATE_LABEL
-    text = llm_profile(llm, routines)
-    if text.strip() and faithful(text, routines):
+        return template_profile(routines, sessions=sessions, schema=schema), TEMPLATE_LABEL
+    text = llm_profile(llm, routines, schema=schema)
+    if text.strip() and faithful(text, routines, schema):
         return text, f"llm: {Path(str(getattr(llm, 'path', 'model'))).name}"
-    return template_profile(routines, sessions=sessions), REJECTED_LABEL
+    return template_profile(routines, sessions=sessions, schema=schema), REJECTED_LABEL

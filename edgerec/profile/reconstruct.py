@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, Mapping, Sequence
 
+from edgerec.profile.devices import DeviceSchema
 from edgerec.profile.extract import extract_actions
 from edgerec.profile.mining import MinedRoutine, MiningConfig, MiningSession, mine_routines
 from edgerec.profile.schema import flatten_actions, unflatten_items
@@ -57,9 +59,16 @@ def routines_from_actions(
 def reconstruct_routines(
     sessions: Sequence[Mapping[str, Any]],
     *,
-    extractor: Extractor = extract_actions,
+    extractor: Extractor | None = None,
     config: MiningConfig = MiningConfig(),
+    schema: DeviceSchema | None = None,
 ) -> list[dict[str, Any]]:
-    """Routines of one user from their sessions (``applied_routines`` is never read)."""
+    """Routines of one user from their sessions (``applied_routines`` is never read).
+
+    ``extractor`` defaults to the rules over ``schema`` (None: the shipped
+    EdgeWisePersona devices); a given extractor already knows its schema.
+    """
+    if extractor is None:
+        extractor = partial(extract_actions, schema=schema)
     actions = [extractor(session.get("messages") or []) for session in sessions]
     return routines_from_actions(sessions, actions, config)

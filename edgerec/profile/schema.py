@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from edgerec.profile.devices import DeviceSchema, resolve
+
 META_FIELDS: dict[str, tuple[str, ...]] = {
     "time_of_day": ("morning", "afternoon", "evening", "night"),
     "day_of_week": ("weekday", "weekend"),
@@ -22,30 +24,10 @@ META_FIELDS: dict[str, tuple[str, ...]] = {
     "outdoor_temp": ("very cold", "cold", "mild", "warm", "hot"),
 }
 
-# A field spec is a tuple of allowed values, an inclusive (low, high) int range
-# written as range(low, high + 1), or bool.
-DEVICE_FIELDS: dict[str, dict[str, Any]] = {
-    "tv": {
-        "volume": range(0, 101),
-        "brightness": range(0, 101),
-        "input_source": ("HDMI1", "HDMI2", "AV", "Netflix", "YouTube"),
-    },
-    "ac": {
-        "temperature": range(16, 31),
-        "mode": ("cool", "heat", "auto"),
-        "fan_speed": range(0, 4),
-    },
-    "lights": {
-        "brightness": range(0, 101),
-        "color": ("warm", "cool", "neutral"),
-        "mode": ("static", "dynamic"),
-    },
-    "speaker": {
-        "volume": range(0, 101),
-        "equalizer": ("bass boost", "balanced", "treble boost"),
-    },
-    "security": {"armed": bool, "alarm_volume": range(0, 101)},
-}
+# The shipped EdgeWisePersona devices as field specs: a tuple of allowed values, an
+# inclusive (low, high) int range written as range(low, high + 1), or bool. The
+# schema itself (and the one owner of value checks) is edgerec.profile.devices.
+DEVICE_FIELDS: dict[str, dict[str, Any]] = DeviceSchema.default().field_specs()
 
 __all__ = ["DEVICE_FIELDS", "META_FIELDS", "Item", "flatten_actions", "unflatten_items", "valid_value"]
 
@@ -53,23 +35,15 @@ __all__ = ["DEVICE_FIELDS", "META_FIELDS", "Item", "flatten_actions", "unflatten
 Item = tuple[str, Any]
 
 
-def valid_value(path: str, value: Any) -> bool:
-    """Whether ``value`` is allowed for ``path`` ("device.field").
+def valid_value(path: str, value: Any, schema: DeviceSchema | None = None) -> bool:
+    """Whether ``value`` is allowed for ``path`` ("device.field") in ``schema`` (None: EdgeWisePersona).
 
     >>> valid_value("ac.temperature", 22), valid_value("ac.temperature", 40)
     (True, False)
     >>> valid_value("tv.input_source", "Netflix"), valid_value("security.armed", 1)
     (True, False)
     """
-    device, _, field = path.partition(".")
-    spec = DEVICE_FIELDS.get(device, {}).get(field)
-    if spec is None:
-        return False
-    if spec is bool:
-        return isinstance(value, bool)
-    if isinstance(spec, range):
-        return isinstance(value, int) and not isinstance(value, bool) and value in spec
-    return value in spec
+    return resolve(schema).valid(path, value)
 
 
 def flatten_actions(actions: dict[str, dict[str, Any]] | None) -> frozenset[Item]:

@@ -82,12 +82,16 @@ def edgewise(
     model: Annotated[Optional[Path], typer.Option("--model", help="A GGUF file instead of the default "
                                                                   "SmolLM2-135M-Instruct.")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", help="Only the first N users.", min=1)] = None,
+    devices: Annotated[Optional[Path], typer.Option("--devices", help="A device schema JSON file (docs/devices.md) "
+                                                    "instead of the EdgeWisePersona five.")] = None,
 ) -> None:
     """Reconstruct every user's routines from their sessions; score them when routines.jsonl is present."""
+    from edgerec.profile.devices import DeviceSchema
     from edgerec_bench.datasets.edgewise import load
     from edgerec_bench.eval.edgewise_run import run_edgewise, write_predictions
 
-    users = load(data)[:limit] if limit else load(data)
+    schema = DeviceSchema.load(devices) if devices is not None else None
+    users = load(data, schema)[:limit] if limit else load(data, schema)
     llm = None
     if not no_llm:
         from edgerec.models.llm import LocalLLM, llm_available
@@ -99,7 +103,8 @@ def edgewise(
     kind = extractor.value if llm is not None else "rules"
     with progress_bar("routines") as progress:
         task = progress.add_task("users", total=len(users))
-        run = run_edgewise(users, extractor=kind, llm=llm, progress=lambda n: progress.advance(task, n))
+        run = run_edgewise(users, extractor=kind, llm=llm, progress=lambda n: progress.advance(task, n),
+                           schema=schema)
     write_predictions(out, run.predictions)
     summary = run.summary()
     summary["per_user"] = [

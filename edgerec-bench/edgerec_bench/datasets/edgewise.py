@@ -36,6 +36,7 @@ from typing import Any
 
 from edgerec.errors import InputError
 from edgerec.jsonl import read_jsonl
+from edgerec.profile.devices import DeviceSchema, resolve
 from edgerec.profile.schema import DEVICE_FIELDS, META_FIELDS
 from edgerec.profile.sessions import DIALOGUE_EVENT, events_to_sessions, session_to_events, user_events
 
@@ -126,13 +127,11 @@ def validate_meta(meta: Any, where: str = "") -> None:
             _check_value(META_FIELDS[name], value, where, f"meta.{name}")
 
 
-def validate_routine(
-    routine: Any, where: str = "", device_fields: Mapping[str, Mapping[str, Any]] | None = None
-) -> None:
+def validate_routine(routine: Any, where: str = "", schema: DeviceSchema | None = None) -> None:
     """Check a Routine ``{"triggers": {...}, "actions": {device: {field: value}}}``.
 
-    ``device_fields`` (``{device: {field: spec}}``, as :data:`DEVICE_FIELDS`) checks the
-    actions against another device schema; by default the EdgeWisePersona five.
+    The actions are checked against ``schema``'s devices (a
+    :class:`~edgerec.profile.devices.DeviceSchema`; None: the EdgeWisePersona five).
 
     >>> validate_routine({"triggers": {"time_of_day": "night"}, "actions": {"ac": {"fan_speed": 3}}})
     >>> validate_routine({"triggers": {}, "actions": {"ac": {"temperature": 40}}})
@@ -149,21 +148,19 @@ def validate_routine(
     actions = routine.get("actions") or {}
     if not isinstance(actions, Mapping):
         _fail(where, f"actions must be an object, got {type(actions).__name__}")
-    known_fields = DEVICE_FIELDS if device_fields is None else device_fields
+    schema = resolve(schema)
     for device, settings in actions.items():
-        if device not in known_fields:
-            _fail(where, f"unknown device {device!r} (known: {', '.join(known_fields)})")
+        if schema.device(device) is None:
+            _fail(where, f"unknown device {device!r} (known: {', '.join(schema.names)})")
         if settings is None:
             continue
         if not isinstance(settings, Mapping):
             _fail(where, f"actions.{device} must be an object, got {type(settings).__name__}")
         for name, value in settings.items():
-            spec = known_fields[device].get(name)
-            if spec is None:
-                known = ", ".join(known_fields[device])
-                _fail(where, f"unknown field {device}.{name} (known: {known})")
-            if value is not None:
-                _check_value(spec, value, where, f"actions.{device}.{name}")
+            if schema.setting(f"{device}.{name}") is None or value is not None:
+                problem = schema.problem(f"{device}.{name}", value)
+                if problem is not None:
+                    _fail(where, problem if problem.startswith("unknown") else f"actions.{problem}")
 
 
 def validate_session(session: Any, where: str = "", n_routines: int | None = None) -> None:
@@ -215,12 +212,12 @@ def _read_jsonl(path: Path, key: str) -> list[tuple[int, Any]]:
     return rows
 
 
-def load(folder: str | Path, device_fields: Mapping[str, Mapping[str, Any]] | None = None) -> list[EdgewiseUser]:
+def load(folder: str | Path, schema: DeviceSchema | None = None) -> list[EdgewiseUser]:
     """Read and validate a dataset folder; one :class:`EdgewiseUser` per line.
 
     ``characters.jsonl`` and ``routines.jsonl`` are read when present and must
-    have as many lines as ``sessions.jsonl``. Routines are checked against
-    ``device_fields`` (see :func:`validate_routine`), by default the EdgeWisePersona five.
+    have as many lines as ``sessions.jsonl``; routines are checked against
+    ``schema``'s devices (None: the EdgeWisePersona five).
     """
     folder = Path(folder)
     sessions_path = folder / SESSIONS_FILE
@@ -250,7 +247,7 @@ def load(folder: str | Path, device_fields: Mapping[str, Mapping[str, Any]] | No
             if not isinstance(routines, list):
                 raise InputError(f"{ROUTINES_FILE}:{routine_line}: routines must be a list")
             for i, routine in enumerate(routines):
-                validate_routine(routine, f"{ROUTINES_FILE}:{routine_line}: routine {i}", device_fields)
+                validate_routine(routine, f"{ROUTINES_FILE}:{routine_line}: routine {i}", schema)
         if not isinstance(sessions, list):
             raise InputError(f"{SESSIONS_FILE}:{number}: sessions must be a list")
         n_routines = len(routines) if routines is not None else None
@@ -303,7 +300,7 @@ def truth(users: Sequence[EdgewiseUser]) -> list[list[dict[str, Any]]]:
     return [list(u.routines or []) for u in users]
 
 
-def read_predictions(path: str | Path) -> list[list[dict[str, Any]]]:
+def read_predictions(path: str | Path, schema: DeviceSchema | None = None) -> list[list[dict[str, Any]]]:
     """Read a PRED.jsonl: one JSON list of routines per user, each validated.
 
     Raises :class:`InputError` naming the line for bad JSON, a line that is
@@ -329,6 +326,6 @@ def read_predictions(path: str | Path) -> list[list[dict[str, Any]]]:
         if not isinstance(routines, list):
             raise InputError(f"{path.name}:{number}: expected a JSON list of routines, got {type(routines).__name__}")
         for i, routine in enumerate(routines):
-            validate_routine(routine, f"{path.name}:{number}: routine {i}")
+            validate_routine(routine, f"{path.name}:{number}: routine {i}", schema)
         predictions.append(routines)
     return predictions

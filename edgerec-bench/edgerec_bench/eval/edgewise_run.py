@@ -18,6 +18,7 @@ from edgerec_bench.datasets.edgewise import EdgewiseUser, load
 from edgerec_bench.eval.edgewise_metrics import score_users
 from edgerec_bench.eval.predictions import write_predictions
 from edgerec_bench.perf.memory import peak_rss_mb
+from edgerec.profile.devices import DeviceSchema
 from edgerec.profile.hybrid import make_extractor
 from edgerec.profile.nl_profile import summarize
 from edgerec.profile.reconstruct import reconstruct_routines
@@ -82,16 +83,17 @@ def run_edgewise(
     llm: Any = None,
     profiles: bool = True,
     progress: Callable[[int], None] | None = None,
+    schema: DeviceSchema | None = None,
 ) -> EdgewiseRun:
     """Reconstruct (and score, when the truth is known) every user of a dataset.
 
     ``llm`` is a :class:`edgerec.models.llm.LocalLLM` or None. With an LLM and
     ``profiles``, each user's NL profile is written by the model (its time and
     tokens count); without, the template profile is used. ``progress`` is
-    called with 1 after each user.
+    called with 1 after each user. ``schema``: the devices (None: EdgeWisePersona's).
     """
-    users = load(data) if isinstance(data, (str, Path)) else list(data)
-    extract = make_extractor(extractor, llm)
+    users = load(data, schema) if isinstance(data, (str, Path)) else list(data)
+    extract = make_extractor(extractor, llm, schema=schema)
     results = []
     for user in users:
         before_calls, before_tokens = _llm_counts(llm)
@@ -99,7 +101,7 @@ def run_edgewise(
         routines = reconstruct_routines(user.sessions, extractor=extract)
         profile = source = None
         if profiles:
-            profile, source = summarize(routines, llm, sessions=len(user.sessions))
+            profile, source = summarize(routines, llm, sessions=len(user.sessions), schema=schema)
         elapsed = time.perf_counter() - started
         after_calls, after_tokens = _llm_counts(llm)
         results.append(UserResult(routines, elapsed, after_calls - before_calls, after_tokens - before_tokens,
