@@ -5,6 +5,12 @@
 * An item and/or a time range: the matching events go, and every *derived*
   document of each affected user, so nothing computed from them survives.
 
+Derived documents are every learned or cached artifact of a user: the profile
+(routines, summary and the per-session extraction cache), a kept ranker head,
+queued local-DP reports. The receipt counts the deleted documents by kind
+(:mod:`edgerec.store.artifacts`). Embeddings of a user's own text are never
+cached (:mod:`edgerec.models.embed_cache`), so there is nothing of them to delete.
+
 Rows are deleted with ``secure_delete`` on, then the WAL is checkpointed and
 truncated and the file VACUUMed. A :class:`ForgetReceipt` (scope kinds, time,
 counts; no identifiers) is kept in the store.
@@ -17,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from edgerec.errors import InputError
+from edgerec.store.artifacts import count_kinds, empty_counts
 from edgerec.store.db import Database
 from edgerec.store.event import micros_to_ts, parse_ts, ts_to_micros
 from edgerec.store.keys import KeyRing
@@ -40,6 +47,9 @@ class ForgetReceipt:
     events: int
     documents: int
     keys_destroyed: int
+    #: deleted documents per kind (profile, user_text, ranker_head, ldp_reports, other);
+    #: None on receipts written before stores counted them
+    artifacts: dict | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -49,7 +59,18 @@ class ForgetReceipt:
             "events": self.events,
             "documents": self.documents,
             "keys_destroyed": self.keys_destroyed,
+            "artifacts": self.artifacts,
         }
+
+
+def _has_artifacts_column(conn) -> bool:
+    return any(row[1] == "artifacts" for row in conn.execute("PRAGMA table_info(receipts)"))
+
+
+def _add_artifacts_column(conn) -> None:
+    """Stores made before receipts counted artifacts get the column (inside the write)."""
+    if not _has_artifacts_column(conn):
+        conn.execute("ALTER TABLE receipts ADD COLUMN artifacts TEXT")
 
 
 def forget(db: Database, keys: KeyRing, subjects: Subjects, *, user: str | None = None,
@@ -77,19 +98,26 @@ def forget(db: Database, keys: KeyRing, subjects: Subjects, *, user: str | None 
     def write():
         affected = [r[0] for r in conn.execute(f"SELECT DISTINCT subject FROM events WHERE {cond}", args)]
         n_events = conn.execute(f"DELETE FROM events WHERE {cond}", args).rowcount
+        tags: list[bytes] = []
         if whole_user:
+            tags += [r[0] for r in conn.execute("SELECT name_tag FROM docs WHERE subject = ?", (subject.id,))]
             n_docs = conn.execute("DELETE FROM docs WHERE subject = ?", (subject.id,)).rowcount
             n_keys = conn.execute("DELETE FROM subjects WHERE id = ?", (subject.id,)).rowcount
         else:
-            n_docs = sum(conn.execute("DELETE FROM docs WHERE subject = ? AND derived = 1", (sid,)).rowcount
-                         for sid in affected)
+            n_docs = 0
+            for sid in affected:
+                tags += [r[0] for r in conn.execute(
+                    "SELECT name_tag FROM docs WHERE subject = ? AND derived = 1", (sid,))]
+                n_docs += conn.execute("DELETE FROM docs WHERE subject = ? AND derived = 1", (sid,)).rowcount
             n_keys = 0
+        kinds = count_kinds(tags, lambda name: keys.tag("doc", name)) if tags else empty_counts()
         at = datetime.now(timezone.utc)
+        _add_artifacts_column(conn)
         cur = conn.execute(
-            "INSERT INTO receipts(at, scope, events, documents, keys_destroyed) VALUES (?, ?, ?, ?, ?)",
-            (ts_to_micros(at), json.dumps(scope), n_events, n_docs, n_keys),
+            "INSERT INTO receipts(at, scope, events, documents, keys_destroyed, artifacts) VALUES (?, ?, ?, ?, ?, ?)",
+            (ts_to_micros(at), json.dumps(scope), n_events, n_docs, n_keys, json.dumps(kinds)),
         )
-        return ForgetReceipt(cur.lastrowid, at, scope, n_events, n_docs, n_keys)
+        return ForgetReceipt(cur.lastrowid, at, scope, n_events, n_docs, n_keys, kinds)
 
     receipt = db.write(write)
     if whole_user:
@@ -100,5 +128,7 @@ def forget(db: Database, keys: KeyRing, subjects: Subjects, *, user: str | None 
 
 def receipts(db: Database) -> list[ForgetReceipt]:
     """Every forget receipt, oldest first."""
-    rows = db.rows("SELECT id, at, scope, events, documents, keys_destroyed FROM receipts ORDER BY id").fetchall()
-    return [ForgetReceipt(r[0], micros_to_ts(r[1]), json.loads(r[2]), r[3], r[4], r[5]) for r in rows]
+    extra = ", artifacts" if _has_artifacts_column(db.conn) else ", NULL"
+    rows = db.rows(f"SELECT id, at, scope, events, documents, keys_destroyed{extra} FROM receipts ORDER BY id").fetchall()
+    return [ForgetReceipt(r[0], micros_to_ts(r[1]), json.loads(r[2]), r[3], r[4], r[5],
+                          json.loads(r[6]) if r[6] is not None else None) for r in rows]

@@ -11,7 +11,8 @@ events     row id; subject row id; timestamp (microseconds UTC); ``type_tag`` an
            ``item_tag`` (HMACs of event type and item id); ciphertext length
 docs       subject row id; ``name_tag`` (HMAC of the document name); whether it is
            derived from events; ciphertext length
-receipts   forget time, which kinds of scope were used, counts (no identifiers)
+receipts   forget time, which kinds of scope were used, counts, and deleted documents
+           per kind (profile, ranker head, queued reports...; no identifiers)
 =========  ==========================================================================
 """
 
@@ -59,7 +60,8 @@ CREATE TABLE receipts (
     scope          TEXT NOT NULL,
     events         INTEGER NOT NULL,
     documents      INTEGER NOT NULL,
-    keys_destroyed INTEGER NOT NULL
+    keys_destroyed INTEGER NOT NULL,
+    artifacts      TEXT
 );
 """
 
