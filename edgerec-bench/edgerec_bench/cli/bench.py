@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -150,3 +151,44 @@ def rank(
     typer.echo(f"compact vs full: top-10 overlap {quality['rank_top10_overlap']:.2f}, "
                f"text Spearman {quality['text_spearman']:.3f}, score Spearman {quality['score_spearman']:.3f}")
     typer.echo(f"peak RSS {figures['peak_rss_mb']:.0f} MB   (target: p99 <= 5 ms for 10,000 candidates)")
+
+
+@app.command("fleet")
+@cli_errors
+def fleet(
+    data: Annotated[Path, typer.Option("--data", help="MovieLens folder (ml-100k: u.data + u.item) to draw devices from.")],
+    devices: Annotated[int, typer.Option("--devices", help="Simulated devices (users drawn with replacement beyond the population).", min=1)] = 100_000,
+    epsilon: Annotated[float, typer.Option("--epsilon", help="Local epsilon each device spends (items and pairs together).", min=0.01)] = 4.0,
+    item_bound: Annotated[int, typer.Option("--item-bound", help="Most recent liked items a device reports.", min=1)] = 10,
+    pair_bound: Annotated[int, typer.Option("--pair-bound", help="Most recent pairs (among the public top items) a device reports.", min=1)] = 10,
+    top_items: Annotated[int, typer.Option("--top-items", help="Popular items of round 1 whose pairs round 2 estimates.", min=2)] = 64,
+    pair_share: Annotated[float, typer.Option("--pair-share", help="Share of epsilon spent on the pair report.", min=0.01, max=0.99)] = 0.5,
+    seed: Annotated[int, typer.Option("--seed", help="Which users the devices are (the noise is never seeded).")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Processes that simulate devices.", min=1)] = 1,
+    engine: Annotated[str, typer.Option("--engine", help="Only 'inprocess' is built; Ray is not (see docs/privacy-device.md).")] = "inprocess",
+    json_out: JsonOption = False,
+) -> None:
+    """Local-DP fleet: devices report their items and item pairs; time and estimation error vs the true counts."""
+    from edgerec.errors import InputError
+    from edgerec_bench.perf.fleet import bench_fleet
+
+    if engine != "inprocess":
+        raise InputError(f"engine {engine!r} is not available; only 'inprocess' is built (use --workers for more cores)")
+    from edgerec.cli._common import progress_bar
+
+    with progress_bar("devices reporting", eta=True) as bar:
+        task = bar.add_task("", total=2 * devices)
+        figures = bench_fleet(data, devices=devices, epsilon=epsilon, item_bound=item_bound, pair_bound=pair_bound,
+                              top_items=top_items, pair_share=pair_share, seed=seed, workers=workers,
+                              progress=lambda n: bar.advance(task, n))
+    if json_out:
+        print_json(figures)
+        return
+    typer.echo(f"{figures['devices']:,} devices from {figures['users']} {figures['data']} users, epsilon {figures['epsilon']:g} "
+               f"({1 - figures['pair_share']:.0%} items, {figures['pair_share']:.0%} pairs), {figures['workers']} worker(s)")
+    typer.echo(f"popularity  rel. L1 error {figures['popularity_rel_l1']:.3f}   top-50 overlap "
+               f"{figures['popularity_top50_overlap']:.2f}   Spearman {figures['popularity_spearman']:.3f}")
+    typer.echo(f"pairs       rel. L1 error {figures['pairs_rel_l1']:.3f}   top-50 overlap "
+               f"{figures['pairs_top50_overlap']:.2f}   Spearman {figures['pairs_spearman']:.3f}   "
+               f"(among the top {figures['top_items']} items)")
+    typer.echo(f"time {figures['total_s']:.1f} s ({figures['devices_per_s']:,.0f} devices/s; target 100,000 within 300 s)")
