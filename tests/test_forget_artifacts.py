@@ -22,6 +22,8 @@ from edgerec.rank.signals import history_from_store
 from edgerec.store import EventStore, crypto
 from helpers import KEY, requires
 
+pytestmark = requires("opendp")  # the local randomizer is OpenDP's
+
 USER = "cnry-user-91f3c"
 ITEM = "cnry-item-5be0d"
 TEXT = "cnry-text-zq8xw my sister's garden on Elm Road"

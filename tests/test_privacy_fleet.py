@@ -7,7 +7,10 @@ import pytest
 
 from edgerec.errors import InputError
 from edgerec.privacy.fleet import estimation_error, simulate_fleet, spearman, top_k_overlap
+from helpers import requires
 from edgerec.privacy.ldp import flip_probability
+
+pytestmark = requires("opendp")  # the local randomizer is OpenDP's
 
 # 4 kinds of users over 12 items: items 0 and 1 together are the common taste
 POPULATION = [[0, 1, 5]] * 40 + [[1, 0, 7, 9]] * 30 + [[2, 3]] * 20 + [[11]] * 10

@@ -7,9 +7,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from edgerec.errors import InputError
+from helpers import requires
 from edgerec.privacy.ldp import (Aggregator, ItemDomain, Randomizer, Report, bounded, estimate_counts,
                                  flip_probability, make_report, pack, pair_domain_size, pair_index,
                                  pair_matrix, pairs_among, unpack)
+
+pytestmark = requires("opendp")  # the local randomizer is OpenDP's
 
 
 @given(st.floats(0.05, 20.0), st.integers(1, 64))

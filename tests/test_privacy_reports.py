@@ -12,7 +12,9 @@ from edgerec.errors import InputError, UnknownUserError
 from edgerec.privacy.ldp import ItemDomain, Report, estimate_counts
 from edgerec.privacy.reports import QUEUE_DOC, drop_reports, positive_items, queue_report, queued_reports
 from edgerec.store import EventStore
-from helpers import KEY, store_files
+from helpers import KEY, store_files, requires
+
+pytestmark = requires("opendp")  # the local randomizer is OpenDP's
 
 T0 = datetime(2026, 11, 2, 19, 0, tzinfo=timezone.utc)
 runner = CliRunner()
