@@ -16,6 +16,7 @@ import pytest
 from edgerec.privacy.ldp import ItemDomain
 from edgerec.privacy.reports import QUEUE_DOC, queue_report, queued_reports
 from edgerec.profile.builder import PROFILE_DOC, ProfileBuilder
+from edgerec.profile.sessions import user_events
 from edgerec.rank import Catalog, Ranker
 from edgerec.rank.head import train_head
 from edgerec.rank.signals import history_from_store
@@ -30,6 +31,7 @@ TEXT = "cnry-text-zq8xw my sister's garden on Elm Road"
 CTX = "cnry-ctx-4kd9p"
 NOTE = "cnry-note-77hqa I like it quiet"
 HEAD_DOC = "rank-head"
+SESSION = 7391046
 MONDAY = datetime(2026, 11, 2, 7, 30, tzinfo=timezone.utc)
 
 
@@ -52,6 +54,10 @@ def _plant(store: EventStore) -> dict[str, str]:
         store.log(USER, "play", item=f"m{day % 4}", ts=ts + timedelta(hours=6))  # feedback for the ranker head
         store.log(USER, "dismiss", item=f"m{4 + day % 4}", ts=ts + timedelta(hours=6, minutes=2))
     store.log("bob", "play", item="m1", ts=MONDAY)
+    # one dialogue session: its extraction is cached inside the profile, keyed by the session id
+    session = {"session_id": SESSION, "meta": {"time_of_day": "evening"},
+               "messages": [{"role": "user", "text": "Set the heater to 4."}]}
+    store.log_many(user_events(USER, [session], start=MONDAY))
     builder = ProfileBuilder(store)
     builder.rebuild(USER)
     builder.rebuild("bob")
@@ -59,11 +65,13 @@ def _plant(store: EventStore) -> dict[str, str]:
     head = train_head(Ranker(_catalog()), history_from_store(store, USER))
     assert head is not None
     store.put_doc(USER, HEAD_DOC, {"head": head.to_dict()})
-    assert ITEM in json.dumps(store.get_doc(USER, PROFILE_DOC)), "the app routine names the canary item"
+    profile = store.get_doc(USER, PROFILE_DOC)
+    assert ITEM in json.dumps(profile), "the app routine names the canary item"
+    assert list(profile["cache"]) == [str(SESSION)], "the extraction cache holds the session"
     entry = queue_report(store, USER, epsilon=2.0, domain=ItemDomain.from_ids(_catalog().ids), bound=5)
     weight = json.dumps(store.get_doc(USER, HEAD_DOC)["head"]["weights"][0])
     return {"user": USER, "item": ITEM, "text": TEXT, "context": CTX, "note": NOTE,
-            "report id": entry["id"], "head weight": weight}
+            "report id": entry["id"], "head weight": weight, "extraction cache key": f'"{SESSION}"'}
 
 
 def _decrypted(store: EventStore) -> str:
