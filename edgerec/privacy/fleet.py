@@ -127,7 +127,11 @@ class FleetResult:
     seconds: dict = field(default_factory=dict)
 
     def metrics(self, k: int = 50) -> dict:
-        """JSON figures: errors against the exact counts, top-k overlaps, rank correlations, times."""
+        """JSON figures: errors against the exact counts, top-k overlaps, rank correlations, times.
+
+        ``popularity_top50_overlap`` compares with how many devices hold each item at all;
+        ``..._bounded`` with the counts the reports estimate (each device's ``item_bound`` newest).
+        """
         t = len(self.top)
         iu = np.triu_indices(t, k=1)
         est_p, true_p = self.pairs[iu], self.true_pairs[iu]
@@ -136,6 +140,7 @@ class FleetResult:
             "pair_bound": self.pair_bound, "pair_share": self.pair_share, "top_items": t,
             "popularity_rel_l1": estimation_error(self.popularity, self.true_popularity),
             "popularity_top50_overlap": top_k_overlap(self.popularity, self.all_popularity, k),
+            "popularity_top50_overlap_bounded": top_k_overlap(self.popularity, self.true_popularity, k),
             "popularity_spearman": spearman(self.popularity, self.all_popularity),
             "pairs_rel_l1": estimation_error(est_p, true_p),
             "pairs_top50_overlap": top_k_overlap(est_p, true_p, k),

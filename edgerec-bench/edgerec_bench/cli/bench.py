@@ -164,7 +164,7 @@ def fleet(
     top_items: Annotated[int, typer.Option("--top-items", help="Popular items of round 1 whose pairs round 2 estimates.", min=2)] = 64,
     pair_share: Annotated[float, typer.Option("--pair-share", help="Share of epsilon spent on the pair report.", min=0.01, max=0.99)] = 0.5,
     seed: Annotated[int, typer.Option("--seed", help="Which users the devices are (the noise is never seeded).")] = 0,
-    workers: Annotated[int, typer.Option("--workers", help="Processes that simulate devices.", min=1)] = 1,
+    workers: Annotated[int, typer.Option("--workers", help="Processes that simulate devices (the target machine has 2 cores).", min=1)] = 2,
     engine: Annotated[str, typer.Option("--engine", help="Only 'inprocess' is built; Ray is not (see docs/privacy-device.md).")] = "inprocess",
     json_out: JsonOption = False,
 ) -> None:
