@@ -70,8 +70,8 @@ from pathlib import Path
 from typing import Any
 
 from edgerec_bench.datasets.devices_dialogue import DIFFICULTIES, Phrasing, Request, random_value, render
-from edgerec_bench.datasets.edgewise import EdgewiseUser, write
-from edgerec_bench.datasets.edgewise_synth import SynthConfig
+from edgerec_bench.datasets.edgewise import EdgewiseUser
+from edgerec_bench.datasets.edgewise_synth import SynthConfig, write_generated
 from edgerec_bench.datasets.edgewise_world import make_routines, matches, sample_meta
 from edgerec.errors import InputError
 from edgerec.profile.devices import DeviceSchema
@@ -269,27 +269,11 @@ def generate(
     sessions, routines, routine-driven sessions, and the share of sessions
     showing each phenomenon.
     """
-    if users < 1:
-        raise InputError(f"users must be >= 1, got {users}")
     home = read_devices(devices)
-    generated, all_traces = [], []
-    for index in range(users):
-        user, traces = synthesize_user(home, index, sessions=sessions, seed=seed, config=config)
-        generated.append(user)
-        all_traces.extend(traces)
-        if progress:
-            progress(1)
-    write(out_dir, generated)
-    counts: dict[str, int] = {}
-    for trace in all_traces:
-        for name in trace.phenomena:
-            counts[name] = counts.get(name, 0) + 1
-    total = len(all_traces)
-    return {
-        "users": users,
-        "sessions": total,
-        "routines": sum(len(u.routines or []) for u in generated),
-        "routine_sessions": sum(bool(t.routines) for t in all_traces),
-        "devices": sorted(home.names),
-        "phenomena": {k: round(v / total, 3) for k, v in sorted(counts.items())} if total else {},
-    }
+    summary = write_generated(
+        out_dir, users,
+        lambda index: synthesize_user(home, index, sessions=sessions, seed=seed, config=config),
+        routine_driven=lambda trace: trace.routines, progress=progress,
+    )
+    phenomena = summary.pop("phenomena")
+    return {**summary, "devices": sorted(home.names), "phenomena": phenomena}
