@@ -69,10 +69,11 @@ class ForgetAudit:
     def metrics(self) -> dict[str, Any]:
         """The JSON of ``edgerec audit forget``: counts overall and per location, and the control."""
         found = self.found()
-        per_location: dict[str, dict[str, Any]] = {
-            loc: {"size": size, "canaries_found": 0} for loc, size in self.scanned.items()}
-        for loc in per_location:
-            per_location[loc]["canaries_found"] = len({h.canary for h in found if h.location == loc})
+        places = list(self.scanned) + sorted({h.location for h in self.control} - set(self.scanned))
+        per_location = {loc: {"size": self.scanned.get(loc, 0),
+                              "canaries_found": len({h.canary for h in found if h.location == loc}),
+                              "control_canaries_found": len({h.canary for h in self.control if h.location == loc})}
+                        for loc in places}
         return {
             "canaries_planted": len(self.canaries),
             "canaries_found": len({h.canary for h in found}),
