@@ -13,8 +13,8 @@ punctuation and spacing ignored, the digits of a phone number, and each
 distinctive part on its own (a first name, a street name, an email's local part).
 
 >>> p = PlantedPII("phone", "+44 20 7946 0321")
->>> [m.form for m in find_pii("call 020-7946-0321 or +44 (20) 7946 0321", [p])]
-['normalized', 'digits']
+>>> [m.form for m in find_pii("call +44 (20) 7946 0321", [p])], [m.form for m in find_pii("020-7946-0321", [p])]
+(['normalized'], ['digits'])
 """
 
 from __future__ import annotations
@@ -130,6 +130,7 @@ def find_pii(text: str, pii: Sequence[PlantedPII], output: str = "") -> list[Mat
             continue
         if f" {normalize(p.value)} " in padded:
             out.append(Match(output, p.kind, p.value, "normalized"))
+            continue
         if p.kind == "phone":
             own = re.sub(r"\D", "", p.value)
             tail = own[-7:]  # the subscriber number, with or without a country or area code
