@@ -16,10 +16,7 @@ __all__ = ["location_bars"]
 
 
 def _pyplot():
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
+    try:  # with no display, matplotlib falls back to a file-only backend by itself
         import matplotlib.pyplot as plt
     except ImportError:
         raise MissingExtraError("matplotlib", "audit") from None
