@@ -30,6 +30,11 @@ def test_synthetic_household_forgets_every_canary(tmp_path):
     metrics = _check(audit_forget(tmp_path / "audit"))
     assert metrics["population"]["source"] == "synthetic" and not metrics["ranked"]
     assert metrics["locations"]["events.db-wal"]["control_canaries_found"] == 10  # raw bytes: tags and sealed rows
+    # a thief's view: before any forget, the raw files hold canaries only as key-holder needles, never as text
+    result = audit_forget(tmp_path / "again")
+    raw = [h for h in result.control if "decrypted" not in h.location and h.location != "receipts"]
+    assert raw and all(h.encoding.split(":")[0] in {"blind-tag", "wrapped-key", "sealed-event", "sealed-doc"}
+                       for h in raw)
     json.dumps(metrics)
 
 
