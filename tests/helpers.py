@@ -52,6 +52,7 @@ EXTRAS = {
     "onnx": "train",
     "opacus": "train",
     "sklearn": "audit",
+    "matplotlib": "audit",
 }
 
 

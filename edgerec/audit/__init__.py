@@ -1,0 +1,1 @@
+"""Attacks behind `edgerec audit` and the notebooks in privacy/."""
