@@ -32,12 +32,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from edgerec.audit.lists import shown_lists
 from edgerec.audit.result import AttackResult, Progress
 from edgerec.audit.targets import CatalogBuilder
 from edgerec.errors import InputError
 from edgerec.rank.catalog import Catalog
-from edgerec.rank.history import UserHistory
-from edgerec.rank.ranker import Ranker
 
 __all__ = [
     "AttackResult", "MembershipGame", "membership_game", "balanced_halves", "item_observables",
@@ -175,22 +174,10 @@ def item_factors(sequences: Sequence[np.ndarray], n_items: int, *, dims: int = 3
     return (vt[:dims].T * sv[:dims]).astype(np.float64)
 
 
-def _top_k(ranker: Ranker, seq: np.ndarray, k: int) -> np.ndarray:
-    """The ``k`` catalog rows the ranker shows a user with history ``seq`` (items they have not consumed)."""
-    history = UserHistory(tuple(ranker.catalog.ids[i] for i in seq), np.ones(len(seq), np.float32),
-                          np.arange(len(seq), dtype=np.float64))
-    seen = np.zeros(len(ranker.catalog), dtype=bool)
-    seen[seq] = True
-    candidates = np.flatnonzero(~seen)
-    return ranker.catalog.rows([r.id for r in ranker.rank(history, candidates, k=k)])
-
-
 def list_features(catalog: Catalog, sequences: Sequence[np.ndarray], factors: np.ndarray, *, k: int = 20) -> np.ndarray:
     """Per user: centroid of their history minus centroid of the top-``k`` list, in the attacker's item factors."""
-    ranker = Ranker(catalog)
     out = np.zeros((len(sequences), factors.shape[1]))
-    for u, seq in enumerate(sequences):
-        shown = _top_k(ranker, np.asarray(seq, dtype=np.int64), k)
+    for u, (seq, shown) in enumerate(zip(sequences, shown_lists(catalog, sequences, k))):
         out[u] = factors[np.unique(seq)].mean(axis=0) - (factors[shown].mean(axis=0) if len(shown) else 0.0)
     return out
 
