@@ -3,7 +3,7 @@
 - :func:`membership_audit`: the membership game on users' liked items, against the
   non-private catalog, or the DP catalog at ``epsilon``; LiRA and list-based attacks;
 - :func:`attribute_audit`: gender from raw ratings, from the lists the ranker shows,
-  and (with ``epsilon``) from local-DP reports.
+  and (:func:`ldp_attribute_audit`, at each ε) from local-DP reports.
 
 When ``epsilon`` is given without ``delta``, the ε lower bound is computed with
 δ = 1 / number of users, the largest δ the privacy targets allow (a larger δ can
@@ -12,6 +12,7 @@ only lower the bound, so the check stays conservative).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -24,7 +25,7 @@ from edgerec.audit.targets import dp_builder, nonprivate_builder
 from edgerec.errors import InputError
 from edgerec.rank.catalog import Catalog
 
-__all__ = ["MIA_ATTACKS", "membership_audit", "attribute_audit", "strongest"]
+__all__ = ["MIA_ATTACKS", "membership_audit", "attribute_audit", "ldp_attribute_audit", "strongest"]
 
 MIA_ATTACKS = ("lira", "list")
 
@@ -56,10 +57,10 @@ def membership_audit(
 
 
 def attribute_audit(
-    data: str | Path, *, epsilon: float | None = None, k: int = 20, folds: int = 5, seed: int = 0,
+    data: str | Path, *, epsilons: Sequence[float] = (), k: int = 20, folds: int = 5, seed: int = 0,
     progress: Progress | None = None,
 ) -> list[AttackResult]:
-    """Infer gender (u.user) on ml-100k at ``data`` from raw ratings, shown lists, and LDP reports at ``epsilon``."""
+    """Infer gender (u.user) on ml-100k at ``data`` from raw ratings, shown lists, and LDP reports at each ε."""
     r = read_ratings(data)
     y = gender_labels(r, read_genders(data))
     seqs = positive_sequences(r)
@@ -67,10 +68,19 @@ def attribute_audit(
     catalog = Catalog.from_sequences(r.item_ids, seqs)
     out.append(attribute_attack(f"top-{k} lists", list_features(catalog, seqs, k=k, progress=progress), y,
                                 folds=folds, seed=seed))
-    if epsilon is not None:
-        feats = ldp_features(seqs, r.n_items, epsilon=epsilon, seed=seed)
-        out.append(attribute_attack(f"LDP report ε={epsilon:g}", feats, y, folds=folds, seed=seed, epsilon=epsilon))
-    return out
+    return out + ldp_attribute_audit(data, epsilons=epsilons, folds=folds, seed=seed)
+
+
+def ldp_attribute_audit(data: str | Path, *, epsilons: Sequence[float], folds: int = 5,
+                        seed: int = 0) -> list[AttackResult]:
+    """Infer gender from one local-DP report of each device's liked items, at each ε."""
+    if not epsilons:
+        return []
+    r = read_ratings(data)
+    y = gender_labels(r, read_genders(data))
+    seqs = positive_sequences(r)
+    return [attribute_attack(f"LDP report ε={eps:g}", ldp_features(seqs, r.n_items, epsilon=eps, seed=seed), y,
+                             folds=folds, seed=seed, epsilon=eps) for eps in epsilons]
 
 
 def strongest(results: list[AttackResult]) -> AttackResult:

@@ -100,7 +100,8 @@ def attribute(
     """Gender inference (u.user) from raw ratings, the ranker's lists, and local-DP reports, vs the majority baseline."""
     from edgerec.audit.runs import attribute_audit
 
-    results = _run(lambda progress: attribute_audit(data, epsilon=epsilon, k=k, folds=folds, seed=seed,
+    epsilons = () if epsilon is None else (epsilon,)
+    results = _run(lambda progress: attribute_audit(data, epsilons=epsilons, k=k, folds=folds, seed=seed,
                                                     progress=progress))
     _plot(results, plot, "gender inference")
     report = {"attacks": {r.attack: r.metrics() for r in results}}
