@@ -53,6 +53,11 @@ EXTRAS = {
     "opacus": "train",
     "sklearn": "audit",
     "matplotlib": "audit",
+    "nbclient": "dev",
+    "nbformat": "dev",
+    "dp_accounting": "privacy",
+    "opendp": "privacy",
+    "matplotlib": "audit",
 }
 
 
