@@ -52,7 +52,12 @@ EXTRAS = {
     "onnx": "train",
     "opacus": "train",
     "sklearn": "audit",
+    "matplotlib": "audit",
+    "nbclient": "dev",
+    "nbformat": "dev",
+    "dp_accounting": "privacy",
     "opendp": "privacy",
+    "matplotlib": "audit",
 }
 
 
@@ -78,3 +83,11 @@ def requires(*modules: str):
 
     reason = missing_extra(*modules)
     return pytest.mark.skipif(reason is not None, reason=reason or "")
+
+
+def user_error(result, fragment: str) -> None:
+    """Assert a CLI user error: exit code 2, one line on stderr naming the problem, no traceback."""
+    assert result.exit_code == 2, (result.exit_code, result.output)
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and fragment in lines[0], result.stderr
+    assert "Traceback" not in result.output + result.stderr

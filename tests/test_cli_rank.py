@@ -9,16 +9,10 @@ from typer.testing import CliRunner
 
 from edgerec.cli.main import app
 from edgerec.store import EventStore
-from helpers import KEY
+from helpers import KEY, user_error
 
 runner = CliRunner()
 
-
-def _user_error(result, fragment):
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and fragment in lines[0], result.stderr
-    assert "Traceback" not in result.output + result.stderr
 
 
 def _store(tmp_path) -> tuple[Path, Path]:
@@ -49,12 +43,12 @@ def _candidates(tmp_path) -> Path:
 def test_rank_cli_user_errors(tmp_path):
     db, key = _store(tmp_path)
     cands = _candidates(tmp_path)
-    _user_error(runner.invoke(app, ["rank", "--db", str(db), "--key-file", str(key), "--user", "zed",
+    user_error(runner.invoke(app, ["rank", "--db", str(db), "--key-file", str(key), "--user", "zed",
                                     "--candidates", str(cands)]), "unknown user")
-    _user_error(runner.invoke(app, ["rank", "--db", str(tmp_path / "no.db"), "--key-file", str(key), "--user", "ann",
+    user_error(runner.invoke(app, ["rank", "--db", str(tmp_path / "no.db"), "--key-file", str(key), "--user", "ann",
                                     "--candidates", str(cands)]), "no store")
     (tmp_path / "bad.jsonl").write_text("{oops\n")
-    _user_error(runner.invoke(app, ["rank", "--db", str(db), "--key-file", str(key), "--user", "ann",
+    user_error(runner.invoke(app, ["rank", "--db", str(db), "--key-file", str(key), "--user", "ann",
                                     "--candidates", str(tmp_path / "bad.jsonl")]), "bad JSON")
 
 

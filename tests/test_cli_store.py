@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from edgerec.cli.main import app
 from edgerec.store import EventStore
-from helpers import KEY
+from helpers import KEY, user_error
 
 runner = CliRunner()
 
@@ -29,13 +29,6 @@ def db(db_path, kf):
     assert result.exit_code == 0, result.output
     return db_path
 
-
-def user_error(result, fragment):
-    """A user error: exit 2, one line on stderr naming the problem, no traceback."""
-    assert result.exit_code == 2, (result.exit_code, result.output)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and fragment in lines[0], result.stderr
-    assert "Traceback" not in result.output + result.stderr
 
 
 def test_init_with_passphrase_from_env_then_log_and_read(db_path):

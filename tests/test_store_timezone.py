@@ -9,7 +9,7 @@ from edgerec.cli.main import app
 from edgerec.errors import InputError, IntegrityError
 from edgerec.profile.builder import ProfileBuilder
 from edgerec.store import EventStore
-from helpers import KEY, store_files
+from helpers import KEY, store_files, user_error
 from tests.test_local_time import log_local_habits
 
 runner = CliRunner()
@@ -19,12 +19,6 @@ OTHER_KEY = bytes(range(1, 33))
 def run(*args, env=None):
     return runner.invoke(app, [str(a) for a in args], env=env)
 
-
-def user_error(result, fragment):
-    assert result.exit_code == 2, (result.exit_code, result.output)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and fragment in lines[0], result.stderr
-    assert "Traceback" not in result.output + result.stderr
 
 
 @pytest.fixture

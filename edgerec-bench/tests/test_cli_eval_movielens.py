@@ -9,16 +9,10 @@ from typer.testing import CliRunner
 
 from edgerec.cli.main import app
 from edgerec_bench.eval.movielens import evaluate_movielens
-from helpers import ML100K
+from helpers import ML100K, user_error
 
 runner = CliRunner()
 
-
-def _user_error(result, fragment):
-    assert result.exit_code == 2, result.output
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and fragment in lines[0], result.stderr
-    assert "Traceback" not in result.output + result.stderr
 
 
 @pytest.fixture
@@ -77,7 +71,7 @@ def test_eval_movielens_table_with_ablation(tiny_ml, tmp_path):
 
 def test_eval_movielens_bad_folder(tmp_path):
     r = runner.invoke(app, ["eval", "movielens", "--data", str(tmp_path), "--out", str(tmp_path / "p.jsonl")])
-    _user_error(r, "not a MovieLens folder")
+    user_error(r, "not a MovieLens folder")
 
 
 def test_eval_movielens_reads_the_csv_layout(tiny_ml, tmp_path):

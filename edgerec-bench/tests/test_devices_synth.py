@@ -14,9 +14,8 @@ from typer.testing import CliRunner
 from edgerec.cli.main import app
 from edgerec.profile.devices import DeviceSchema
 from edgerec_bench.datasets.devices_dialogue import Phrasing
-from edgerec_bench.datasets.devices_schema import read_schema
-from edgerec_bench.datasets.devices_synth import DevicesSynthConfig, generate, synthesize_user
-from edgerec_bench.datasets.devices_talk import spell
+from edgerec_bench.datasets.devices_synth import DevicesSynthConfig, generate, read_devices, synthesize_user
+from edgerec_bench.datasets.devices_talk import names_of, spell
 from edgerec_bench.datasets.edgewise import load
 from edgerec_bench.datasets.edgewise_world import matches
 from edgerec.errors import InputError
@@ -57,12 +56,12 @@ def _numbers(text):
 
 
 def _names_in(text, setting):
-    return any(re.search(rf"\b{re.escape(n)}\b", text, re.I) for n in setting.names)
+    return any(re.search(rf"\b{re.escape(n)}\b", text, re.I) for n in names_of(setting))
 
 
 def _stated(home, session, device, name, value):
     """Whether the dialogue says ``value`` for the setting, read back from the text alone."""
-    setting, texts = home.setting(device, name), _texts(session)
+    setting, texts = home.setting(f"{device}.{name}"), _texts(session)
     if setting.type == "int":
         return any(value in _numbers(t) for t in texts)
     if setting.type == "enum":
@@ -80,22 +79,22 @@ def _check_user(home, user, traces):
     for session, trace in zip(user.sessions, traces):
         for device, settings_ in trace.actions.items():
             for name, value in settings_.items():
-                assert home.setting(device, name).allows(value)
+                assert home.valid(f"{device}.{name}", value)
                 assert _stated(home, session, device, name, value), (trace, _texts(session))
 
 
 @pytest.mark.parametrize("schema", [HOME, GARDEN], ids=["home.json", "garden-inline"])
 def test_output_loads_with_the_schema_and_every_final_value_is_stated(tmp_path, schema):
-    home = read_schema(schema)
+    home = read_devices(schema)
     summary = generate(tmp_path / "ds", schema, users=3, sessions=80, seed=21)
-    users = load(tmp_path / "ds", DeviceSchema.load(HOME) if schema is HOME else DeviceSchema.from_dict(schema))
+    users = load(tmp_path / "ds", home)
     assert [len(u.sessions) for u in users] == [80, 80, 80]
-    assert summary["sessions"] == 240 and summary["devices"] == sorted(home.devices)
+    assert summary["sessions"] == 240 and summary["devices"] == sorted(home.names)
     for user in users:
         assert 3 <= len(user.routines) <= 6 and user.character
         for routine in user.routines:
             assert 1 <= len(routine["triggers"]) <= 3 and 1 <= len(routine["actions"]) <= 3
-            assert set(routine["actions"]) <= set(home.devices)
+            assert set(routine["actions"]) <= set(home.names)
         _, traces = synthesize_user(home, user.index, sessions=80, seed=21)
         _check_user(home, user, traces)
     with pytest.raises(InputError, match="unknown device"):
@@ -103,16 +102,16 @@ def test_output_loads_with_the_schema_and_every_final_value_is_stated(tmp_path, 
 
 
 def test_the_shipped_home_schema_has_4_to_6_devices_of_its_own():
-    home = read_schema(HOME)
+    home = DeviceSchema.load(HOME)
     assert 4 <= len(home.devices) <= 6
-    assert not set(home.devices) & {"tv", "ac", "lights", "speaker", "security"}
-    kinds = {s.type for d in home.devices.values() for s in d.settings.values()}
-    units = {s.unit for d in home.devices.values() for s in d.settings.values()}
+    assert not set(home.names) & {"tv", "ac", "lights", "speaker", "security"}
+    kinds = {s.type for d in home.devices for s in d.settings}
+    units = {s.unit for d in home.devices for s in d.settings}
     assert kinds == {"int", "enum", "bool"} and {"percent", "degrees"} <= units
 
 
 def test_routine_share_is_about_three_quarters_and_sessions_follow_their_routine():
-    home = read_schema(HOME)
+    home = DeviceSchema.load(HOME)
     routine_sessions = total = 0
     for index in range(4):
         user, traces = synthesize_user(home, index, sessions=200, seed=5)
@@ -135,7 +134,7 @@ def test_routine_share_is_about_three_quarters_and_sessions_follow_their_routine
 
 
 def test_declined_offers_are_declined_and_not_actions():
-    home = read_schema(HOME)
+    home = DeviceSchema.load(HOME)
     seen = 0
     for index in range(3):
         user, traces = synthesize_user(home, index, sessions=120, seed=8, config=DevicesSynthConfig.for_difficulty("hard"))
@@ -144,7 +143,7 @@ def test_declined_offers_are_declined_and_not_actions():
                 seen += 1
                 assert name not in trace.actions.get(device, {})
                 texts = _texts(session)
-                setting = home.setting(device, name)
+                setting = home.setting(f"{device}.{name}")
                 asked = [i for i, m in enumerate(session["messages"])
                          if m["role"] == "assistant" and m["text"].endswith("?") and _names_in(m["text"], setting)]
                 assert asked, texts
@@ -158,7 +157,7 @@ def _last(pattern_hits):
 
 
 def test_corrected_values_read_as_corrected():
-    home = read_schema(HOME)
+    home = DeviceSchema.load(HOME)
     kinds = set()
     for index in range(3):
         user, traces = synthesize_user(home, index, sessions=120, seed=9, config=DevicesSynthConfig.for_difficulty("hard"))
@@ -167,7 +166,7 @@ def test_corrected_values_read_as_corrected():
                 assert wrong != right and trace.actions[device][name] == right
                 kinds |= {p for p in trace.phenomena if p.startswith("correction_")}
                 text = "\n".join(m["text"] for m in session["messages"] if m["role"] == "user")
-                setting = home.setting(device, name)
+                setting = home.setting(f"{device}.{name}")
                 if setting.type == "int":
                     spots = {v: [n.start for n, signed in zip(find_numbers(text), _numbers(text)) if signed == v]
                              for v in (wrong, right)}
@@ -193,7 +192,7 @@ def test_phenomena_all_occur_and_hard_has_more_of_them(tmp_path):
 
 
 def test_numbers_units_bools_and_several_settings_appear_in_the_text():
-    home = read_schema(HOME)
+    home = DeviceSchema.load(HOME)
     user, _ = synthesize_user(home, 0, sessions=200, seed=3)
     user_text = "\n".join(m["text"] for s in user.sessions for m in s["messages"] if m["role"] == "user")
     assert re.search(r"\b\d+ percent\b", user_text) and re.search(r"\b\d+ degrees\b", user_text)
@@ -218,7 +217,7 @@ def test_a_one_device_schema_still_makes_users():
                                                 "keep_warm": {"type": "bool"}}}}}
     user, traces = synthesize_user(tiny, 0, sessions=30, seed=1)
     assert user.routines and all(set(r["actions"]) == {"kettle"} for r in user.routines)
-    _check_user(read_schema(tiny), user, traces)
+    _check_user(DeviceSchema.from_dict(tiny), user, traces)
 
 
 def test_a_schema_where_nothing_can_vary_is_refused():
@@ -227,12 +226,12 @@ def test_a_schema_where_nothing_can_vary_is_refused():
 
 
 @pytest.mark.parametrize("bad, message", [
-    ({}, "single key 'devices'"),
-    ({"devices": {}}, "non-empty"),
+    ({}, "has no devices"),
+    ({"devices": {}}, "has no devices"),
     ({"devices": {"fan": {"settings": {}}}}, "settings must be a non-empty"),
     ({"devices": {"fan": {"settings": {"speed": {"type": "float"}}}}}, "type must be one of"),
     ({"devices": {"fan": {"settings": {"speed": {"type": "int", "min": 3, "max": 0}}}}}, "above max"),
-    ({"devices": {"fan": {"settings": {"speed": {"type": "int", "min": 0}}}}}, "integer 'max'"),
+    ({"devices": {"fan": {"settings": {"speed": {"type": "int", "min": 0}}}}}, "integer min and max"),
     ({"devices": {"fan": {"settings": {"mode": {"type": "enum", "values": []}}}}}, "non-empty list"),
     ({"devices": {"fan": {"settings": {"speed": {"type": "int", "min": 0, "max": 3, "unit": "rpm"}}}}}, "unit"),
     ({"devices": {"fan": {"settings": {"speed": {"type": "int", "min": 0, "max": 3, "step": 1}}}}}, "unknown key"),
@@ -241,16 +240,42 @@ def test_a_schema_where_nothing_can_vary_is_refused():
 ])
 def test_bad_schemas_are_refused(bad, message):
     with pytest.raises(InputError, match=message):
-        read_schema(bad)
+        synthesize_user(bad, 0, sessions=1)
 
 
 def test_schema_file_errors_name_the_file(tmp_path):
-    with pytest.raises(InputError, match="not found"):
-        read_schema(tmp_path / "missing.json")
+    with pytest.raises(InputError, match="missing.json: cannot read"):
+        generate(tmp_path / "out", tmp_path / "missing.json", users=1, sessions=1)
     broken = tmp_path / "broken.json"
     broken.write_text("{not json")
-    with pytest.raises(InputError, match="broken.json: not valid JSON"):
-        read_schema(broken)
+    with pytest.raises(InputError, match="broken.json: .*not valid JSON"):
+        generate(tmp_path / "out", broken, users=1, sessions=1)
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_schema_s_optional_extraction_keys_change_nothing(tmp_path):
+    """The generator is blind to how the extractor is told to listen: patterns, value words and the like
+    in the file are accepted and leave every generated byte as it was."""
+    hinted = json.loads(json.dumps(GARDEN))
+    hinted.update(name="garden", other_devices=["greenhouse"], phrases=[{"pattern": "soak", "say": "minutes 60"}])
+    sprinkler = hinted["devices"]["sprinkler"]
+    sprinkler.update(label="Sprinkler", patterns=["lawn ?water(er|ing)"], default_setting="minutes")
+    sprinkler["settings"]["zone"].update(value_words=[{"value": "side_bed", "words": ["flower bed"]}], rank=-1)
+    sprinkler["settings"]["minutes"].update(patterns_if_named=["duration"], phrase="{value} minutes")
+    hinted["devices"]["aquarium"]["settings"]["pump"].update(phrase_true="pumping", phrase_false="still")
+    generate(tmp_path / "plain", GARDEN, users=2, sessions=40, seed=6)
+    generate(tmp_path / "hinted", DeviceSchema.from_dict(hinted), users=2, sessions=40, seed=6)
+    for name in ("sessions.jsonl", "routines.jsonl", "characters.jsonl"):
+        assert (tmp_path / "plain" / name).read_bytes() == (tmp_path / "hinted" / name).read_bytes()
+
+
+def test_words_are_said_trimmed_and_the_key_counts_when_no_word_says_it():
+    schema = DeviceSchema.from_dict({"devices": {"porch_light": {"words": [" porch lamp ", "  "], "settings": {
+        "motion_sensor": {"type": "bool", "words": ["Motion Sensor"]}, "glow": {"type": "int", "min": 0, "max": 9}}}}})
+    device = schema.device("porch_light")
+    assert names_of(device) == ("porch lamp", "porch light")
+    assert names_of(device.setting("motion_sensor")) == ("Motion Sensor",)
+    assert names_of(device.setting("glow")) == ("glow",)
 
 
 @given(st.integers(0, 999), st.integers(0, 2**16))
@@ -277,7 +302,7 @@ _schemas = st.dictionaries(st.sampled_from(["pump", "vent", "dryer", "oven", "hu
 @settings(max_examples=25, deadline=None)
 @given(_schemas, st.integers(0, 1000))
 def test_any_valid_schema_gives_valid_users_whose_values_are_stated(schema, seed):
-    home = read_schema(schema)
+    home = DeviceSchema.from_dict(schema)
     if all(spec is not bool and len(spec) == 1 for f in home.field_specs().values() for spec in f.values()):
         with pytest.raises(InputError, match="more than one allowed value"):
             synthesize_user(home, 0, sessions=12, seed=seed)
@@ -285,7 +310,7 @@ def test_any_valid_schema_gives_valid_users_whose_values_are_stated(schema, seed
     user, traces = synthesize_user(home, 0, sessions=12, seed=seed)
     for routine in user.routines:
         for device, fields in routine["actions"].items():
-            assert all(home.setting(device, s).allows(v) for s, v in fields.items())
+            assert all(home.valid(f"{device}.{s}", v) for s, v in fields.items())
     _check_user(home, user, traces)
 
 
@@ -315,11 +340,11 @@ def test_cli_writes_a_dataset_over_the_schema(tmp_path):
 def test_cli_bad_input_is_one_line_and_exit_2(tmp_path):
     result = runner.invoke(app, ["datasets", "devices-synth", "--devices", str(tmp_path / "none.json"),
                                  "--out", str(tmp_path / "o")])
-    assert result.exit_code == 2 and "not found" in result.output and "Traceback" not in result.output
+    assert result.exit_code == 2 and "none.json: cannot read" in result.output and "Traceback" not in result.output
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps({"devices": {"fan": {"settings": {"speed": {"type": "int"}}}}}))
     result = runner.invoke(app, ["datasets", "devices-synth", "--devices", str(bad), "--out", str(tmp_path / "o")])
-    assert result.exit_code == 2 and "integer 'min'" in result.output
+    assert result.exit_code == 2 and "bad.json: device 'fan': setting 'speed'" in result.output
     result = runner.invoke(app, ["datasets", "devices-synth", "--devices", str(HOME), "--out", str(tmp_path / "o"),
                                  "--difficulty", "brutal"])
     assert result.exit_code == 2 and "unknown difficulty" in result.output

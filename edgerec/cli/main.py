@@ -1,7 +1,7 @@
 """The root ``edgerec`` Typer app: one Typer app per command module, joined here with ``add_typer``.
 
-Store and rank commands sit at the top level (joined without a name); ``profile`` is a
-group. Plugin packages add groups through the ``edgerec.commands`` entry points
+Store and rank commands sit at the top level (joined without a name); ``profile`` and
+``audit`` are groups. Plugin packages add groups through the ``edgerec.commands`` entry points
 (see :mod:`edgerec.cli.plugins`): the benchmark kit adds ``eval``, ``bench`` and ``datasets``.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from edgerec.cli import profile, rank_cmds, store_cmds
+from edgerec.cli import audit, profile, rank_cmds, store_cmds
 from edgerec.cli.plugins import PluginGroup
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ app = typer.Typer(
 app.add_typer(store_cmds.app)
 app.add_typer(rank_cmds.app)
 app.add_typer(profile.app, name="profile")
+app.add_typer(audit.app, name="audit")
 
 
 def main() -> None:

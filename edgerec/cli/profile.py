@@ -10,6 +10,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from edgerec.cli._common import (DbOption, JsonOption, KeyFileOption, cli_errors, confirm, open_store, print_json,
@@ -46,9 +47,9 @@ def _show(profile: dict[str, Any], schema: DeviceSchema | None = None) -> None:
     if profile.get("user_text"):
         console.print(f"[bold]Your profile[/bold] (your own text, edited {profile.get('user_text_at')}):")
         console.print(profile["user_text"], markup=False)
-        console.print(f"[dim]Generated summary ({profile['summary_source']}):[/dim]")
+        console.print(f"[dim]Generated summary ({escape(profile['summary_source'])}):[/dim]")
     else:
-        console.print(f"[bold]Profile[/bold] ({profile['summary_source']}):")
+        console.print(f"[bold]Profile[/bold] ({escape(profile['summary_source'])}):")
     console.print(profile["summary"], markup=False)
     console.print(f"[dim]built {profile['built_at']} with the {profile['extractor']} extractor[/dim]")
 

@@ -38,6 +38,7 @@ from typing import Any, Mapping, Sequence
 from edgerec.profile.clause import UNDO, Focus, open_field, read_clause
 from edgerec.profile.devices import DeviceSchema, resolve
 from edgerec.profile.lexicon import find_cues, lexicon
+from edgerec.profile.redact import mask_contact_details
 from edgerec.profile.normalize import normalize, split_clauses
 from edgerec.profile.schema import unflatten_items
 
@@ -110,7 +111,8 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
     offered: list[tuple[str, Any]] = []  # proposed in a question: needs a yes
     told: list[tuple[str, Any]] = []  # stated as done: stands unless the user objects
     for turn, message in enumerate(messages):
-        text = normalize(message.get("text") or "", schema)
+        # phone numbers, emails and addresses are never read for values (edgerec.profile.redact)
+        text = normalize(mask_contact_details(message.get("text") or ""), schema)
         clauses = split_clauses(text)
         if message.get("role") == "assistant":
             asked = bool(_QUESTION.search(text))

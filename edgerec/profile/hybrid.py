@@ -25,6 +25,7 @@ from typing import Any, Callable, Mapping, Sequence
 from edgerec.errors import InputError, ModelError
 from edgerec.profile.extract import extract, extract_actions
 from edgerec.profile.devices import DeviceSchema, resolve
+from edgerec.profile.redact import mask_contact_details
 
 __all__ = ["EXTRACTORS", "options_for", "actions_schema", "make_extractor"]
 
@@ -80,7 +81,7 @@ def _llm_only(llm: Any, max_tokens: int, schema: DeviceSchema) -> Callable[[Sequ
 
     def run(messages: Sequence[Mapping[str, str]]) -> dict[str, dict[str, Any]]:
         """One schema-constrained JSON answer for the whole dialogue; invalid values dropped."""
-        dialogue = "\n".join(f"{m['role']}: {m['text']}" for m in messages)
+        dialogue = "\n".join(f"{m['role']}: {mask_contact_details(m['text'])}" for m in messages)
         prompt = [
             {"role": "system", "text": _SYSTEM + " Answer with JSON of the final device settings."},
             {"role": "user", "text": dialogue},

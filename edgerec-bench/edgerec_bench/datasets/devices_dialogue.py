@@ -8,8 +8,8 @@ corrects are recorded in the returned :class:`Dialogue` so tests can check
 that they read as such.
 
 >>> import random
->>> from edgerec_bench.datasets.devices_schema import read_schema
->>> home = read_schema({"devices": {"fan": {"settings": {"speed": {"type": "int", "min": 0, "max": 3}}}}})
+>>> from edgerec.profile.devices import DeviceSchema
+>>> home = DeviceSchema.from_dict({"devices": {"fan": {"settings": {"speed": {"type": "int", "min": 0, "max": 3}}}}})
 >>> dia = render(random.Random(0), Phrasing.for_difficulty("normal"), home, {"weather": "sunny"}, [("fan", "speed", 2)])
 >>> dia.messages[0]["role"], dia.final
 ('user', {('fan', 'speed'): 2})
@@ -22,8 +22,8 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from edgerec_bench.datasets import devices_talk as talk
-from edgerec_bench.datasets.devices_schema import HomeSchema
 from edgerec.errors import InputError
+from edgerec.profile.devices import DeviceSchema, Setting
 
 __all__ = ["Phrasing", "Dialogue", "Request", "render", "random_value", "other_value", "DIFFICULTIES"]
 
@@ -106,14 +106,21 @@ class Dialogue:
 
 # --- values -------------------------------------------------------------------------------------
 
-def random_value(home: HomeSchema, device: str, name: str, rng: random.Random) -> Any:
+def _setting(home: DeviceSchema, device: str, name: str) -> Setting:
+    """The setting of a request (requests are drawn from the schema, so it exists)."""
+    found = home.setting(f"{device}.{name}")
+    assert found is not None, (device, name)
+    return found
+
+
+def random_value(home: DeviceSchema, device: str, name: str, rng: random.Random) -> Any:
     """A plausible value: round numbers mostly on wide ranges, any value on narrow ones; always valid."""
-    setting = home.setting(device, name)
+    setting = _setting(home, device, name)
     if setting.type == "bool":
         return rng.random() < 0.6
     if setting.type == "enum":
         return rng.choice(setting.values)
-    low, high = setting.low, setting.high
+    low, high = setting.min, setting.max
     if high - low <= 12 or rng.random() < 0.15:
         return rng.randint(low, high)
     step = 10 if high - low >= 50 and rng.random() < 0.5 else 5
@@ -121,12 +128,12 @@ def random_value(home: HomeSchema, device: str, name: str, rng: random.Random) -
     return rng.choice(rounds) if rounds else rng.randint(low, high)
 
 
-def other_value(home: HomeSchema, device: str, name: str, value: Any, rng: random.Random) -> Any | None:
+def other_value(home: DeviceSchema, device: str, name: str, value: Any, rng: random.Random) -> Any | None:
     """A valid value other than ``value``, or None when the setting has only one."""
-    setting = home.setting(device, name)
+    setting = _setting(home, device, name)
     if setting.type == "bool":
         return not value
-    options = list(setting.values) if setting.type == "enum" else range(setting.low, setting.high + 1)
+    options = list(setting.values) if setting.type == "enum" else range(setting.min, setting.max + 1)
     near = [v for v in options if v != value and (setting.type == "enum" or abs(v - value) <= 20)]
     return rng.choice(near) if near else None
 
@@ -197,13 +204,13 @@ def _cap(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _read_back(rng: random.Random, cfg: Phrasing, home: HomeSchema, done: list[Request]) -> str:
+def _read_back(rng: random.Random, cfg: Phrasing, home: DeviceSchema, done: list[Request]) -> str:
     if rng.random() >= cfg.p_read_back:
         return rng.choice(["Done.", "All set.", "Okay, done.", "Sure thing."])
     by_device: dict[str, list] = {}
     for device, name, value in done:
-        by_device.setdefault(device, []).append((home.setting(device, name), value))
-    parts = [talk.summary(rng, home.devices[d], items, words=0.0) for d, items in by_device.items()]
+        by_device.setdefault(device, []).append((_setting(home, device, name), value))
+    parts = [talk.summary(rng, home.device(d), items, words=0.0) for d, items in by_device.items()]
     return f"{rng.choice(['Done', 'Okay', 'Got it', 'Set'])} - {'; '.join(parts)}."
 
 
@@ -227,9 +234,9 @@ def _turns(rng: random.Random, cfg: Phrasing, requests: list[Request]) -> list[l
     return turns
 
 
-def _ask_value(rng: random.Random, cfg: Phrasing, home: HomeSchema, dia: Dialogue, request: Request) -> None:
+def _ask_value(rng: random.Random, cfg: Phrasing, home: DeviceSchema, dia: Dialogue, request: Request) -> None:
     device, name, value = request
-    dev, setting = home.devices[device], home.setting(device, name)
+    dev, setting = home.device(device), _setting(home, device, name)
     thing = talk.target(rng, dev, setting)
     dia.say("user", rng.choice([f"Can you change {thing}?", f"I want to adjust {thing}.", f"{_cap(thing)}, please."]))
     if setting.type == "bool":
@@ -245,9 +252,9 @@ def _ask_value(rng: random.Random, cfg: Phrasing, home: HomeSchema, dia: Dialogu
     dia.phenomena.add("ask_value")
 
 
-def _offer(rng: random.Random, home: HomeSchema, request: Request) -> str:
+def _offer(rng: random.Random, home: DeviceSchema, request: Request) -> str:
     device, name, value = request
-    dev, setting = home.devices[device], home.setting(device, name)
+    dev, setting = home.device(device), _setting(home, device, name)
     thing = talk.target(rng, dev, setting)
     if setting.type == "bool":
         verb = "turn on" if value else "turn off"
@@ -257,8 +264,8 @@ def _offer(rng: random.Random, home: HomeSchema, request: Request) -> str:
                        f"Would you like {thing} on {said} as well?"])
 
 
-def _pick_declined(rng: random.Random, home: HomeSchema, taken: set[tuple[str, str]]) -> Request | None:
-    free = [(d, s) for d, dev in home.devices.items() for s in dev.settings if (d, s) not in taken]
+def _pick_declined(rng: random.Random, home: DeviceSchema, taken: set[tuple[str, str]]) -> Request | None:
+    free = [(d.name, s.name) for d in home.devices for s in d.settings if (d.name, s.name) not in taken]
     if not free:
         return None
     device, name = rng.choice(free)
@@ -266,7 +273,7 @@ def _pick_declined(rng: random.Random, home: HomeSchema, taken: set[tuple[str, s
 
 
 def render(
-    rng: random.Random, cfg: Phrasing, home: HomeSchema, meta: dict[str, str], requests: list[Request]
+    rng: random.Random, cfg: Phrasing, home: DeviceSchema, meta: dict[str, str], requests: list[Request]
 ) -> Dialogue:
     """The messages of one session asking for ``requests`` (each ``(device, setting, value)``)."""
     dia = Dialogue()
@@ -291,7 +298,7 @@ def render(
         else:
             clauses, later = [], None
             for device, name, value in turn:
-                dev, setting = home.devices[device], home.setting(device, name)
+                dev, setting = home.device(device), _setting(home, device, name)
                 pronoun = device == previous_device and rng.random() < 0.6
                 if fix is not None and fix[0] == (device, name, value):
                     dia.corrections.append((device, name, fix[1], value))
@@ -333,18 +340,18 @@ def render(
     return dia
 
 
-def _correct_later(rng: random.Random, cfg: Phrasing, home: HomeSchema, dia: Dialogue, request: Request,
+def _correct_later(rng: random.Random, cfg: Phrasing, home: DeviceSchema, dia: Dialogue, request: Request,
                    wrong: Any, *, alone: bool) -> None:
     """The user corrects a value the assistant just read back; ``alone`` when it was the turn's only setting."""
     device, name, value = request
-    setting = home.setting(device, name)
+    setting = _setting(home, device, name)
     said = talk.say_value(rng, setting, value, words=cfg.p_words, unit=cfg.p_unit)
     was = talk.say_value(rng, setting, wrong, words=0.0, unit=0.0)
     word = talk.setting_word(rng, setting)
     if alone:
         options = [f"Sorry, I meant {said}, not {was}.", f"Hmm, change that to {said}.", f"No wait, {word} {said}."]
     else:  # other values were read back too, so the setting is named with its device
-        thing = talk.target(rng, home.devices[device], setting)
+        thing = talk.target(rng, home.device(device), setting)
         options = [f"Actually, make {thing} {said} instead.", f"Sorry, {thing} should be {said}, not {was}."]
     dia.say("user", rng.choice(options))
     dia.say("assistant", _read_back(rng, replace(cfg, p_read_back=1.0), home, [request]))

@@ -2,9 +2,13 @@
 
 Routine reconstruction is meant to work on devices an app declares as data
 (DESIGN.md "Device schema file"). This generator writes benchmark data over
-such a schema, reading only its generic keys: each device's ``words`` and
-``settings``, each setting's ``type`` (``int`` ``min``/``max``, ``enum``
-``values``, ``bool``), ``words`` and ``unit``. Per user:
+such a schema. The schema is read and checked by the SDK's
+:class:`~edgerec.profile.devices.DeviceSchema`; the generator then uses only
+its generic keys: each device's ``words`` and settings, each setting's
+``type`` (``int`` ``min``/``max``, ``enum`` ``values``, ``bool``), ``words``
+and ``unit``. Optional extraction keys in the file (patterns, value words,
+phrases...) are accepted and ignored: the output is the same without them.
+Per user:
 
 * 3-6 routines, each with 1-3 triggers (META_FIELDS, from a coherent meta)
   and 1-3 devices with 1-3 settings; the world is drawn by
@@ -66,13 +70,14 @@ from pathlib import Path
 from typing import Any
 
 from edgerec_bench.datasets.devices_dialogue import DIFFICULTIES, Phrasing, Request, random_value, render
-from edgerec_bench.datasets.devices_schema import HomeSchema, read_schema
-from edgerec_bench.datasets.edgewise import EdgewiseUser, write
-from edgerec_bench.datasets.edgewise_synth import SynthConfig
+from edgerec_bench.datasets.edgewise import EdgewiseUser
+from edgerec_bench.datasets.edgewise_synth import SynthConfig, write_generated
 from edgerec_bench.datasets.edgewise_world import make_routines, matches, sample_meta
 from edgerec.errors import InputError
+from edgerec.profile.devices import DeviceSchema
 
-__all__ = ["DevicesSynthConfig", "DeviceSessionTrace", "synthesize_user", "generate", "DIFFICULTIES"]
+__all__ = ["DevicesSynthConfig", "DeviceSessionTrace", "read_devices", "synthesize_user", "generate",
+           "DIFFICULTIES"]
 
 
 @dataclass(frozen=True)
@@ -127,11 +132,23 @@ _LIKES = ["likes the place cosy", "hates waking up to a cold room", "is careful 
           "keeps a strict evening routine", "is fond of gadgets", "prefers things quiet"]
 
 
+def read_devices(source: DeviceSchema | Mapping | str | Path) -> DeviceSchema:
+    """The schema ``source`` names: a :class:`DeviceSchema` as is, a parsed dict, or a schema file.
+
+    Reading and checking are :meth:`DeviceSchema.from_dict` / :meth:`DeviceSchema.load`'s, with their errors.
+    """
+    if isinstance(source, DeviceSchema):
+        return source
+    if isinstance(source, Mapping):
+        return DeviceSchema.from_dict(source)
+    return DeviceSchema.load(source)
+
+
 def _character(rng: random.Random) -> str:
     return f"{rng.choice(_NAMES)} lives {rng.choice(_LIVES)}, {rng.choice(_DAYS)} and {rng.choice(_LIKES)}."
 
 
-def _routine_fields(home: HomeSchema) -> dict[str, dict[str, Any]]:
+def _routine_fields(home: DeviceSchema) -> dict[str, dict[str, Any]]:
     """The schema's field specs without settings that allow a single value (a routine cannot vary them)."""
     fields = {d: {s: spec for s, spec in specs.items() if spec is bool or len(spec) > 1}
               for d, specs in home.field_specs().items()}
@@ -158,8 +175,8 @@ def _nested(requests: list[Request]) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _random_requests(rng: random.Random, home: HomeSchema, n: int, taken: set[tuple[str, str]]) -> list[Request]:
-    free = [(d, s) for d, dev in home.devices.items() for s in dev.settings if (d, s) not in taken]
+def _random_requests(rng: random.Random, home: DeviceSchema, n: int, taken: set[tuple[str, str]]) -> list[Request]:
+    free = [(d.name, s.name) for d in home.devices for s in d.settings if (d.name, s.name) not in taken]
     devices = sorted({d for d, _ in free})
     if not devices:
         return []
@@ -170,7 +187,7 @@ def _random_requests(rng: random.Random, home: HomeSchema, n: int, taken: set[tu
 
 
 def _routine_requests(
-    rng: random.Random, cfg: DevicesSynthConfig, home: HomeSchema, routines: list[dict], which: int
+    rng: random.Random, cfg: DevicesSynthConfig, home: DeviceSchema, routines: list[dict], which: int
 ) -> tuple[dict[str, str], list[Request], set[str]]:
     triggers = routines[which]["triggers"]
     others = [r["triggers"] for i, r in enumerate(routines) if i != which]
@@ -192,7 +209,7 @@ def _routine_requests(
 
 
 def synthesize_user(
-    home: HomeSchema | Mapping | str | Path, index: int, *, sessions: int = 200, seed: int = 0,
+    home: DeviceSchema | Mapping | str | Path, index: int, *, sessions: int = 200, seed: int = 0,
     config: DevicesSynthConfig | None = None,
 ) -> tuple[EdgewiseUser, list[DeviceSessionTrace]]:
     """One user over the schema ``home`` (routines, character, answer key) and a trace per session.
@@ -203,7 +220,7 @@ def synthesize_user(
     >>> len(user.sessions), len(traces), all("heater" in r["actions"] for r in user.routines)
     (4, 4, True)
     """
-    home = home if isinstance(home, HomeSchema) else read_schema(home)
+    home = read_devices(home)
     cfg = config or DevicesSynthConfig()
     if sessions < 0:
         raise InputError(f"sessions must be >= 0, got {sessions}")
@@ -237,7 +254,7 @@ def synthesize_user(
 
 def generate(
     out_dir: str | Path,
-    devices: HomeSchema | Mapping | str | Path,
+    devices: DeviceSchema | Mapping | str | Path,
     *,
     users: int = 10,
     sessions: int = 200,
@@ -247,32 +264,16 @@ def generate(
 ) -> dict[str, Any]:
     """Write ``sessions.jsonl``, ``characters.jsonl`` and ``routines.jsonl`` over the schema ``devices``.
 
-    ``devices`` is a schema file path, a parsed dict, or a :class:`HomeSchema`.
+    ``devices`` is a schema file path, a parsed dict, or a :class:`DeviceSchema`.
     ``progress(1)`` is called after each user. Returns a summary: users,
     sessions, routines, routine-driven sessions, and the share of sessions
     showing each phenomenon.
     """
-    if users < 1:
-        raise InputError(f"users must be >= 1, got {users}")
-    home = devices if isinstance(devices, HomeSchema) else read_schema(devices)
-    generated, all_traces = [], []
-    for index in range(users):
-        user, traces = synthesize_user(home, index, sessions=sessions, seed=seed, config=config)
-        generated.append(user)
-        all_traces.extend(traces)
-        if progress:
-            progress(1)
-    write(out_dir, generated)
-    counts: dict[str, int] = {}
-    for trace in all_traces:
-        for name in trace.phenomena:
-            counts[name] = counts.get(name, 0) + 1
-    total = len(all_traces)
-    return {
-        "users": users,
-        "sessions": total,
-        "routines": sum(len(u.routines or []) for u in generated),
-        "routine_sessions": sum(bool(t.routines) for t in all_traces),
-        "devices": sorted(home.devices),
-        "phenomena": {k: round(v / total, 3) for k, v in sorted(counts.items())} if total else {},
-    }
+    home = read_devices(devices)
+    summary = write_generated(
+        out_dir, users,
+        lambda index: synthesize_user(home, index, sessions=sessions, seed=seed, config=config),
+        routine_driven=lambda trace: trace.routines, progress=progress,
+    )
+    phenomena = summary.pop("phenomena")
+    return {**summary, "devices": sorted(home.names), "phenomena": phenomena}

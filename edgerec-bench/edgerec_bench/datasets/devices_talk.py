@@ -1,15 +1,20 @@
 """Phrases for the device-session generator: numbers, values and one-setting clauses over any schema.
 
-Everything here is built from the schema's generic keys: a device's ``words``
-(its key always counts), a setting's ``words``, its type and its ``unit``.
-No device or setting is named in code.
+Everything here is built from a :class:`~edgerec.profile.devices.DeviceSchema`'s
+generic keys only: a device's ``words`` (its key always counts), a setting's
+``words``, its type, range or values, and its ``unit``. The schema's optional
+extraction keys (patterns, value words, phrases...) are never read, so the
+phrasing stays blind to how the extractor is told to listen. No device or
+setting is named in code.
 
 >>> import random
 >>> spell(45), spell(100, random.Random(1))
 ('forty-five', 'a hundred')
->>> from edgerec_bench.datasets.devices_schema import Setting
->>> say_value(random.Random(0), Setting("position", "int", low=0, high=100, unit="percent"), 45, words=0.0, unit=1.0)
+>>> from edgerec.profile.devices import Setting
+>>> say_value(random.Random(0), Setting("position", "int", min=0, max=100, unit="percent"), 45, words=0.0, unit=1.0)
 '45 percent'
+>>> names_of(Setting("keep_warm", "bool", words=(" warming ",)))
+('warming', 'keep warm')
 """
 
 from __future__ import annotations
@@ -17,16 +22,28 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from edgerec_bench.datasets.devices_schema import Device, Setting
+from edgerec.profile.devices import Device, Setting
 from edgerec_bench.datasets.spelling import number_words
 
-__all__ = ["spell", "say_number", "say_value", "device_phrase", "setting_word", "target", "clause", "correction_clause", "bare_ok",
-           "imperative", "summary", "ON_WORDS", "OFF_WORDS"]
+__all__ = ["words_of", "names_of", "spell", "say_number", "say_value", "device_phrase", "setting_word", "target",
+           "clause", "correction_clause", "bare_ok", "imperative", "summary", "ON_WORDS", "OFF_WORDS"]
 
 #: Words that say a bool setting's state in these dialogues (used by tests to read them back).
 ON_WORDS = ("on", "enable")
 OFF_WORDS = ("off", "disable")
 _IMPERATIVE = {"set", "put", "turn", "switch", "change", "bring", "make", "enable", "disable", "move"}
+
+
+def words_of(thing: Device | Setting) -> tuple[str, ...]:
+    """The schema's words for a device or setting, trimmed, blank ones left out."""
+    return tuple(w.strip() for w in thing.words if w.strip())
+
+
+def names_of(thing: Device | Setting) -> tuple[str, ...]:
+    """Every way to name a device or setting: its words, then its key ("keep_warm" said "keep warm")
+    when no word already says it."""
+    said, key = words_of(thing), thing.name.replace("_", " ")
+    return said if key.lower() in {w.lower() for w in said} else (*said, key)
 
 
 def spell(n: int, rng: random.Random | None = None) -> str:
@@ -55,7 +72,7 @@ def say_number(rng: random.Random, n: int, words: float) -> str:
 def say_value(rng: random.Random, setting: Setting, value: Any, *, words: float, unit: float) -> str:
     """How a value is said: a number with or without its unit, an enum's value words, on/off for a bool.
 
-    >>> from edgerec_bench.datasets.devices_schema import Setting
+    >>> from edgerec.profile.devices import Setting
     >>> say_value(random.Random(0), Setting("tilt", "enum", values=("half_open",)), "half_open", words=0, unit=0)
     'half open'
     """
@@ -79,26 +96,27 @@ def bare_ok(device: Device, setting: Setting) -> bool:
     """
     if setting.type == "bool":
         return False
-    same = [s for s in device.settings.values() if s.type == setting.type]
+    same = [s for s in device.settings if s.type == setting.type]
     if setting.type == "int":
         return len(same) == 1
     return True
 
 
 def _enum_unique(device: Device, setting: Setting, value: Any) -> bool:
-    return not any(value in s.values for s in device.settings.values() if s is not setting and s.type == "enum")
+    return not any(value in s.values for s in device.settings if s is not setting and s.type == "enum")
 
 
 def device_phrase(rng: random.Random, device: Device) -> str:
     """ "the blinds", "the shades" ... one of the device's names with an article."""
-    return f"the {rng.choice(device.names)}"
+    return f"the {rng.choice(names_of(device))}"
 
 
 def setting_word(rng: random.Random, setting: Setting) -> str:
     """One of the setting's words; its key (spaced) only now and then when it has words of its own."""
-    if setting.words and rng.random() < 0.85:
-        return rng.choice(setting.words)
-    return rng.choice(setting.names)
+    own = words_of(setting)
+    if own and rng.random() < 0.85:
+        return rng.choice(own)
+    return rng.choice(names_of(setting))
 
 
 def target(rng: random.Random, device: Device, setting: Setting, *, pronoun: bool = False) -> str:

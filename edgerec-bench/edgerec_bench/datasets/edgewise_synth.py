@@ -318,11 +318,31 @@ def generate(
     answer key do not depend on it. ``progress(1)`` is called after each user. Returns a summary: users,
     sessions, routines, and the share of sessions showing each phenomenon.
     """
+    return write_generated(
+        out_dir, users,
+        lambda index: synthesize_user(index, sessions=sessions, seed=seed, config=config, phrasing=phrasing),
+        routine_driven=lambda trace: trace.routine is not None, progress=progress,
+    )
+
+
+def write_generated(
+    out_dir: str | Path,
+    users: int,
+    synthesize: Callable[[int], tuple[EdgewiseUser, list[Any]]],
+    *,
+    routine_driven: Callable[[Any], bool],
+    progress: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Make users ``0..users-1`` with ``synthesize(index) -> (user, traces)``, write them, and summarize.
+
+    Shared by every generator. Each trace has ``phenomena`` (names); ``routine_driven(trace)``
+    says whether its session enacts a routine. ``progress(1)`` is called after each user.
+    """
     if users < 1:
         raise InputError(f"users must be >= 1, got {users}")
     generated, all_traces = [], []
     for index in range(users):
-        user, traces = synthesize_user(index, sessions=sessions, seed=seed, config=config, phrasing=phrasing)
+        user, traces = synthesize(index)
         generated.append(user)
         all_traces.extend(traces)
         if progress:
@@ -337,6 +357,6 @@ def generate(
         "users": users,
         "sessions": total,
         "routines": sum(len(u.routines or []) for u in generated),
-        "routine_sessions": sum(t.routine is not None for t in all_traces),
+        "routine_sessions": sum(bool(routine_driven(t)) for t in all_traces),
         "phenomena": {k: round(v / total, 3) for k, v in sorted(counts.items())} if total else {},
     }
