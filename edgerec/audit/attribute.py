@@ -72,21 +72,22 @@ def list_features(catalog: Catalog, sequences: Sequence[np.ndarray], *, k: int =
     return out
 
 
-def ldp_features(sequences: Sequence[np.ndarray], n_items: int, *, epsilon: float, seed: int = 0) -> np.ndarray:
+def ldp_features(sequences: Sequence[np.ndarray], n_items: int, *, epsilon: float) -> np.ndarray:
     """``(users, items)``: each device's local-DP report of its liked items, as the aggregator reads one report.
 
-    Uses ``edgerec.privacy.ldp.make_report(items, epsilon=, domain_size=, seed=)`` and
-    ``estimate_counts([report])``; raises :class:`InputError` when this edgerec has no local-DP reports yet.
+    Uses ``edgerec.privacy.ldp.make_report(items, epsilon=, domain_size=)`` on the items newest first
+    (a device reports its most recent ones) and ``estimate_counts([report])``; raises
+    :class:`InputError` when this edgerec has no local-DP reports yet. The reports' noise is
+    OpenDP's and cannot be seeded.
     """
     try:
         from edgerec.privacy.ldp import estimate_counts, make_report
     except ImportError:
         raise InputError("this edgerec has no local-DP reports yet (edgerec.privacy.ldp); run without --epsilon") from None
-    rng = np.random.default_rng(seed)
     out = np.zeros((len(sequences), n_items))
     for u, seq in enumerate(sequences):
-        report = make_report(np.unique(seq).tolist(), epsilon=epsilon, domain_size=n_items,
-                             seed=int(rng.integers(2**31)))
+        newest_first = list(dict.fromkeys(int(i) for i in np.asarray(seq)[::-1]))
+        report = make_report(newest_first, epsilon=epsilon, domain_size=n_items)
         out[u] = np.asarray(estimate_counts([report]), dtype=np.float64)
     return out
 

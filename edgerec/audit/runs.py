@@ -79,7 +79,7 @@ def ldp_attribute_audit(data: str | Path, *, epsilons: Sequence[float], folds: i
     r = read_ratings(data)
     y = gender_labels(r, read_genders(data))
     seqs = positive_sequences(r)
-    return [attribute_attack(f"LDP report ε={eps:g}", ldp_features(seqs, r.n_items, epsilon=eps, seed=seed), y,
+    return [attribute_attack(f"LDP report ε={eps:g}", ldp_features(seqs, r.n_items, epsilon=eps), y,
                              folds=folds, seed=seed, epsilon=eps) for eps in epsilons]
 
 
