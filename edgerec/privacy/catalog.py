@@ -43,7 +43,7 @@ from edgerec.privacy import accounting
 from edgerec.privacy.contributions import Bounds, Contribution, contribute, count_items, count_pairs
 from edgerec.privacy.data import Histories
 from edgerec.privacy.ledger import Ledger, LedgerEntry
-from edgerec.privacy.release import normaliser, release_neighbours, update_rows
+from edgerec.privacy.release import normaliser, release_neighbours, row_sums, update_rows
 from edgerec.rank.catalog import Catalog
 from edgerec.rank.cooccurrence import ItemNeighbours
 
@@ -62,7 +62,7 @@ class ReleaseOptions:
     """
 
     shares: tuple[float, float, float] = (0.1, 0.45, 0.45)
-    threshold: float = 1.0
+    threshold: float = 0.0
     floor: float = 1.0
     top_n: int = 100
     prior_weight: float = 0.0
@@ -159,19 +159,25 @@ class CatalogArtifact:
     def _options(self) -> ReleaseOptions:
         return ReleaseOptions.from_dict(self.manifest["release"])
 
-    def _norm(self) -> np.ndarray:
-        scale = self.manifest["noise"]["popularity"]["scale"]
-        return normaliser(self.state["popularity"], self._options().floor * scale)
+    def _norm(self, signal: str, rows: np.ndarray | None = None) -> np.ndarray:
+        """Row normaliser of ``signal``, its cached row sums refreshed for ``rows`` (all rows if None)."""
+        sums = self.__dict__.setdefault("_sums", {})
+        if signal not in sums or rows is None:
+            sums[signal] = row_sums(self.state[signal], np.arange(len(self.item_ids)), self._threshold(signal))
+        elif len(rows):
+            sums[signal][rows] = row_sums(self.state[signal], rows, self._threshold(signal))
+        return normaliser(sums[signal], self._options().floor * self.manifest["noise"][signal]["scale"])
 
     def _threshold(self, signal: str) -> float:
         return self._options().threshold * self.manifest["noise"][signal]["scale"]
 
     def _release_all(self) -> None:
-        opts, norm = self._options(), self._norm()
+        opts = self._options()
         self.popularity = np.maximum(self.state["popularity"], 0).astype(np.float32)
         for signal in ("cooccurrence", "sequential"):
             self.neighbours[signal] = release_neighbours(
-                self.state[signal], norm, threshold=self._threshold(signal), top_n=opts.top_n, prior=self.prior)
+                self.state[signal], self._norm(signal), threshold=self._threshold(signal), top_n=opts.top_n,
+                prior=self.prior)
 
     # ------------------------------------------------------------------ unlearning
     def forget_user(self, user: str) -> UnlearnReceipt:
@@ -200,8 +206,9 @@ class CatalogArtifact:
             np.subtract.at(self.state[signal], (pairs[:, 1], pairs[:, 0]), 1)
         touched = contribution.touched()
         self.popularity[contribution.items] = np.maximum(self.state["popularity"][contribution.items], 0)
-        opts, norm = self._options(), self._norm()
+        opts = self._options()
         for signal in ("cooccurrence", "sequential"):
+            norm = self._norm(signal, touched)
             self.neighbours[signal] = update_rows(self.neighbours[signal], self.state[signal], norm, touched,
                                                   threshold=self._threshold(signal), top_n=opts.top_n,
                                                   prior=self.prior)

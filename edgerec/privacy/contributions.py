@@ -37,9 +37,9 @@ class Bounds:
     """Per-user contribution bounds (see module docstring)."""
 
     items_per_user: int = 50
-    pair_items: int = 20
-    transitions_per_user: int = 60
-    window: int = 3
+    pair_items: int = 30
+    transitions_per_user: int = 100
+    window: int = 5
 
     def __post_init__(self) -> None:
         if min(self.items_per_user, self.pair_items, self.transitions_per_user, self.window) < 1:

@@ -5,13 +5,14 @@ The released similarity of item ``a`` to item ``b`` is::
     s(a, b) = c(a, b) / (norm[a] * norm[b]) + prior(a, b)      if c(a, b) > threshold
     s(a, b) = prior(a, b)                                         otherwise
 
-where ``c`` is the noisy count, ``norm = sqrt(max(noisy popularity, floor))``
-and ``prior`` is a public text-similarity prior (0 without one). Each row keeps
+where ``c`` is the noisy count, ``norm = sqrt(max(row sum of thresholded
+counts, floor))`` (post-processing, no extra budget) and ``prior`` is a public
+text-similarity prior (0 without one). Each row keeps
 its ``top_n`` positive similarities, ties broken by the lower column.
 
-Removing a user lowers counts only among the items it touched (``U``), and
-lowers popularity only there, so in every row outside ``U`` only columns in
-``U`` change, and they can only go up. A row's new top list is then the best
+Removing a user lowers counts only among the items it touched (``U``), so row
+sums fall only there, and in every row outside ``U`` only columns in ``U``
+change, and they can only go up. A row's new top list is then the best
 of its old list and ``U`` (:func:`update_rows`): exact, at ``O(n_items * |U|)``
 instead of ``O(n_items**2)``.
 
@@ -27,12 +28,18 @@ import numpy as np
 
 from edgerec.rank.cooccurrence import ItemNeighbours
 
-__all__ = ["normaliser", "release_neighbours", "row_similarities", "update_rows"]
+__all__ = ["normaliser", "row_sums", "release_neighbours", "row_similarities", "update_rows"]
 
 
-def normaliser(popularity: np.ndarray, floor: float) -> np.ndarray:
-    """``sqrt(max(popularity, floor))`` (float64); a larger floor damps items whose counts are mostly noise."""
-    return np.sqrt(np.maximum(np.asarray(popularity, dtype=np.float64), max(floor, 1e-12)))
+def row_sums(counts: np.ndarray, rows: np.ndarray, threshold: float) -> np.ndarray:
+    """Sum of each row's counts above ``threshold`` (float64)."""
+    c = counts[np.asarray(rows, dtype=np.int64)]
+    return np.where(c > threshold, c, 0).sum(axis=1).astype(np.float64)
+
+
+def normaliser(sums: np.ndarray, floor: float) -> np.ndarray:
+    """``sqrt(max(sums, floor))`` (float64); a larger floor damps items whose counts are mostly noise."""
+    return np.sqrt(np.maximum(np.asarray(sums, dtype=np.float64), max(floor, 1e-12)))
 
 
 def row_similarities(counts: np.ndarray, norm: np.ndarray, rows: np.ndarray, cols: np.ndarray, *,
