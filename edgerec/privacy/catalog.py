@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from edgerec.errors import InputError, UnknownUserError
+from edgerec.errors import InputError
 from edgerec.privacy import accounting
 from edgerec.privacy.contributions import Bounds, Contribution, contribute, count_items, count_pairs
 from edgerec.privacy.data import Histories
@@ -47,7 +47,7 @@ from edgerec.privacy.release import normaliser, release_neighbours, row_sums, up
 from edgerec.rank.catalog import Catalog
 from edgerec.rank.cooccurrence import ItemNeighbours
 
-__all__ = ["CatalogArtifact", "ReleaseOptions", "UnlearnReceipt", "build_catalog", "text_prior"]
+__all__ = ["CatalogArtifact", "ReleaseOptions", "UnlearnReceipt", "build_catalog", "read_manifest_ledger", "text_prior"]
 
 SIGNALS = ("popularity", "cooccurrence", "sequential")
 _PAIR_KIND = {"cooccurrence": "pairs", "sequential": "transitions"}
@@ -184,8 +184,8 @@ class CatalogArtifact:
         """Remove ``user`` exactly (module docstring); returns what was updated."""
         start = time.perf_counter()
         user = str(user)
-        if user not in self.contributions and user not in self.user_ids:
-            raise UnknownUserError(user)
+        if user not in self.user_ids:
+            raise InputError(f"user {user!r} is not in this catalog (never contributed, or already forgotten)")
         n = self.user_ids.index(user)
         if not self.private:
             self.user_ids.pop(n)
@@ -271,10 +271,21 @@ class CatalogArtifact:
                 return contrib[kind][ptr[i]:ptr[i + 1]].reshape(-1, width)
             art.contributions = {u: Contribution(part("items", i, 1).ravel(), part("pairs", i, 2),
                                                  part("transitions", i, 2)) for i, u in enumerate(users)}
+            for signal in ("cooccurrence", "sequential"):
+                art._norm(signal)  # row sums cached now, so forgetting touches only the user's rows
         else:
             ptr = contrib["seq_indptr"]
             art.sequences = [contrib["seq"][ptr[i]:ptr[i + 1]] for i in range(len(users))]
         return art
+
+
+def read_manifest_ledger(path: str | Path) -> Ledger:
+    """The ledger recorded in a catalog folder's manifest.json (without loading its arrays)."""
+    try:
+        manifest = json.loads((Path(path) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path} is not a readable edgerec catalog: {exc}") from None
+    return Ledger.from_dict({"entries": manifest.get("ledger", []), "budget": manifest.get("budget") or {}})
 
 
 def _manifest(histories: Histories, *, private: bool, epsilon, delta, bounds: Bounds | None, ledger: Ledger,

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from edgerec.errors import InputError, UnknownUserError
-from edgerec.rank.signals import event_strength
+from edgerec.rank.signals import event_strength, rating_strength
 from edgerec.timectx import parse_iso
 
 __all__ = ["Histories"]
@@ -85,6 +85,26 @@ class Histories:
             ordered = sorted(rows[user], key=lambda r: r[0])
             seqs.append(np.array([index[i] for _, i in ordered if i in index], dtype=np.int64))
         return cls(users, items, seqs)
+
+    @classmethod
+    def from_ml100k(cls, folder: str | Path) -> "Histories":
+        """The liked or watched items (rating >= 3, :func:`~edgerec.rank.signals.rating_strength` > 0) in ``u.data``."""
+        path = Path(folder) / "u.data"
+        if not path.is_file():
+            raise InputError(f"{folder} has no u.data (an ml-100k folder is expected)")
+        rows: dict[str, list[tuple[int, str]]] = {}
+        with path.open(encoding="latin-1") as f:
+            for n, line in enumerate(f, 1):
+                parts = line.split("\t")
+                if len(parts) != 4:
+                    raise InputError(f"{path}:{n}: expected user, item, rating, time separated by tabs")
+                user, item, rating, ts = parts
+                if float(rating_strength(float(rating))) > 0:
+                    rows.setdefault(user, []).append((int(ts), item))
+        items = sorted({i for r in rows.values() for _, i in r}, key=lambda s: (len(s), s))
+        index = {item: n for n, item in enumerate(items)}
+        users = sorted(rows, key=lambda s: (len(s), s))
+        return cls(users, items, [np.array([index[i] for _, i in sorted(rows[u])], dtype=np.int64) for u in users])
 
     def position(self, user: str) -> int:
         """Index of ``user`` (UnknownUserError when absent)."""

@@ -54,66 +54,73 @@ def row_similarities(counts: np.ndarray, norm: np.ndarray, rows: np.ndarray, col
     return sims
 
 
-def _select(cols: np.ndarray, sims: np.ndarray, top_n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+def _select(cols: np.ndarray, sims: np.ndarray, top_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's best ``top_n`` (cols, sims), padded: ties by lower column; non-positive sims become -1 / 0."""
     order = np.lexsort((np.where(cols < 0, np.iinfo(np.int64).max, cols), -sims), axis=-1)[:, :top_n]
     picked_cols = np.take_along_axis(cols, order, axis=-1)
     picked = np.take_along_axis(sims, order, axis=-1)
-    out = []
-    for c, s in zip(picked_cols, picked):
-        keep = s > 0
-        out.append((c[keep].astype(np.int32), s[keep].astype(np.float32)))
-    return out
+    if picked.shape[1] < top_n:  # fewer candidates than top_n: pad
+        pad = top_n - picked.shape[1]
+        picked_cols = np.pad(picked_cols, ((0, 0), (0, pad)), constant_values=-1)
+        picked = np.pad(picked, ((0, 0), (0, pad)), constant_values=-np.inf)
+    keep = picked > 0
+    return np.where(keep, picked_cols, -1), np.where(keep, picked, 0.0)
 
 
-def _assemble(lists: list[tuple[np.ndarray, np.ndarray]], n_items: int) -> ItemNeighbours:
-    lengths = np.array([len(c) for c, _ in lists], dtype=np.int64)
-    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    indices = np.concatenate([c for c, _ in lists]) if lists else np.zeros(0, np.int32)
-    values = np.concatenate([s for _, s in lists]) if lists else np.zeros(0, np.float32)
-    return ItemNeighbours(n_items, indptr, indices.astype(np.int32), values.astype(np.float32))
+def _assemble(cols: np.ndarray, sims: np.ndarray) -> ItemNeighbours:
+    """CSR neighbours from padded per-row (cols, sims); kept entries come first in each row."""
+    keep = cols >= 0
+    indptr = np.concatenate(([0], np.cumsum(keep.sum(axis=1)))).astype(np.int64)
+    return ItemNeighbours(len(cols), indptr, cols[keep].astype(np.int32), sims[keep].astype(np.float32))
+
+
+def _padded(nb: ItemNeighbours, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """The inverse of :func:`_assemble` (float32 values widened back to float64 exactly)."""
+    lengths = np.diff(nb.indptr)
+    rows = np.repeat(np.arange(nb.n_items), lengths)
+    pos = np.arange(len(nb.indices)) - nb.indptr[rows]
+    cols = np.full((nb.n_items, width), -1, dtype=np.int64)
+    sims = np.zeros((nb.n_items, width), dtype=np.float64)
+    cols[rows, pos] = nb.indices
+    sims[rows, pos] = nb.values
+    return cols, sims
 
 
 def _full_rows(counts, norm, rows, *, threshold, top_n, prior):
     n = counts.shape[0]
-    cols = np.broadcast_to(np.arange(n, dtype=np.int64), (len(rows), n))
-    return _select(np.array(cols), row_similarities(counts, norm, rows, cols, threshold=threshold, prior=prior), top_n)
+    cols = np.array(np.broadcast_to(np.arange(n, dtype=np.int64), (len(rows), n)))
+    return _select(cols, row_similarities(counts, norm, rows, cols, threshold=threshold, prior=prior), top_n)
 
 
 def release_neighbours(counts: np.ndarray, norm: np.ndarray, *, threshold: float, top_n: int,
                        prior: np.ndarray | None = None, block: int = 256) -> ItemNeighbours:
     """Every row's ``top_n`` neighbours from dense symmetric ``counts`` (see module docstring)."""
     n = counts.shape[0]
-    lists: list = []
+    cols = np.full((n, top_n), -1, dtype=np.int64)
+    sims = np.zeros((n, top_n))
     for start in range(0, n, block):
         rows = np.arange(start, min(n, start + block))
-        lists += _full_rows(counts, norm, rows, threshold=threshold, top_n=top_n, prior=prior)
-    return _assemble(lists, n)
+        cols[rows], sims[rows] = _full_rows(counts, norm, rows, threshold=threshold, top_n=top_n, prior=prior)
+    return _assemble(cols, sims)
 
 
 def update_rows(old: ItemNeighbours, counts: np.ndarray, norm: np.ndarray, touched: np.ndarray, *,
                 threshold: float, top_n: int, prior: np.ndarray | None = None) -> ItemNeighbours:
-    """The release after counts and popularity fell only within ``touched`` (module docstring).
+    """The release after counts and row sums fell only within ``touched`` (module docstring).
 
     Rows in ``touched`` are recomputed in full; every other row picks its best
     ``top_n`` among its old neighbours and ``touched``. Equal, array for array,
     to :func:`release_neighbours` on the new counts.
     """
-    n = old.n_items
     touched = np.unique(np.asarray(touched, dtype=np.int64))
-    lists = [(old.indices[old.indptr[r]:old.indptr[r + 1]], old.values[old.indptr[r]:old.indptr[r + 1]])
-             for r in range(n)]
+    cols, sims = _padded(old, top_n)
     if len(touched):
-        for r, lst in zip(touched, _full_rows(counts, norm, touched, threshold=threshold, top_n=top_n, prior=prior)):
-            lists[r] = lst
-        others = np.setdiff1d(np.arange(n), touched)
-        width = top_n + len(touched)
-        cols = np.full((len(others), width), -1, dtype=np.int64)
-        for i, r in enumerate(others):
-            idx = lists[r][0].astype(np.int64)
-            idx = idx[~np.isin(idx, touched)]
-            cols[i, :len(idx)] = idx
-        cols[:, top_n:] = touched
-        sims = row_similarities(counts, norm, others, cols, threshold=threshold, prior=prior)
-        for r, lst in zip(others, _select(cols, sims, top_n)):
-            lists[r] = lst
-    return _assemble(lists, n)
+        cols[touched], sims[touched] = _full_rows(counts, norm, touched, threshold=threshold, top_n=top_n,
+                                                  prior=prior)
+        others = np.setdiff1d(np.arange(old.n_items), touched)
+        old_cols = cols[others]
+        cand = np.concatenate([np.where(np.isin(old_cols, touched), -1, old_cols),
+                               np.broadcast_to(touched, (len(others), len(touched)))], axis=1)
+        new = row_similarities(counts, norm, others, cand, threshold=threshold, prior=prior)
+        cols[others], sims[others] = _select(cand, new, top_n)
+    return _assemble(cols, sims)
