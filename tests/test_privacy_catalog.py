@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from edgerec.errors import UnknownUserError
+from edgerec.errors import InputError
 from edgerec.privacy.catalog import CatalogArtifact, ReleaseOptions, build_catalog, draw_noise, _noise_plan
 from edgerec.privacy.contributions import Bounds, contribute
 from edgerec.privacy.data import Histories
@@ -32,10 +32,10 @@ def _same(a: CatalogArtifact, b: CatalogArtifact) -> None:
         assert np.array_equal(a.state[signal], b.state[signal])
 
 
-@pytest.mark.parametrize("prior", [False, True])
-def test_forget_equals_build_without_user_with_same_noise(prior):
+@pytest.mark.parametrize("prior,shrink", [(False, 0.0), (True, 0.0), (False, 1.0), (True, 0.5)])
+def test_forget_equals_build_without_user_with_same_noise(prior, shrink):
     h = _histories(0)
-    opts = ReleaseOptions(threshold=0.3, top_n=4, prior_weight=0.2 if prior else 0.0, prior_top=3)
+    opts = ReleaseOptions(threshold=0.3, top_n=4, prior_weight=0.2 if prior else 0.0, prior_top=3, shrink=shrink)
     emb = np.random.default_rng(1).normal(size=(h.n_items, 8))
     emb /= np.linalg.norm(emb, axis=1, keepdims=True)
     noise = draw_noise(h.n_items, _noise_plan(2.0, 1e-3, BOUNDS, opts.shares))
@@ -49,10 +49,10 @@ def test_forget_equals_build_without_user_with_same_noise(prior):
 
 
 @settings(max_examples=20, deadline=None)
-@given(st.integers(0, 10_000), st.integers(0, 11), st.floats(0.0, 2.0))
-def test_forget_is_exact_for_any_user_and_threshold(seed, who, threshold):
+@given(st.integers(0, 10_000), st.integers(0, 11), st.floats(0.0, 2.0), st.sampled_from([0.0, 1.0]))
+def test_forget_is_exact_for_any_user_and_threshold(seed, who, threshold, shrink):
     h = _histories(seed)
-    opts = ReleaseOptions(threshold=threshold, top_n=3)
+    opts = ReleaseOptions(threshold=threshold, top_n=3, shrink=shrink)
     rng = np.random.default_rng(seed)
     n = h.n_items
     noise = {"popularity": rng.integers(-3, 4, n)}
@@ -88,7 +88,7 @@ def test_private_build_records_its_ledger_within_budget(tmp_path):
     again.forget_user("u0")
     art.forget_user("u0")
     _same(art, again)
-    with pytest.raises(UnknownUserError):
+    with pytest.raises(InputError, match="not in this catalog"):
         art.forget_user("u0")
 
 

@@ -58,19 +58,25 @@ class ReleaseOptions:
     """How noisy counts become neighbour lists, and how the budget is split.
 
     ``threshold`` and ``floor`` are in units of each signal's noise standard
-    deviation; ``prior_weight`` scales the text prior.
+    deviation; ``prior_weight`` scales the text prior. ``shrink`` adds
+    ``shrink * rowsum(a) * popularity(b) / total popularity`` to every count
+    (what independence predicts, from the released popularity), so rows whose
+    counts are mostly noise lean towards popular items. With ``shrink > 0``
+    the popularity total moves when a user is forgotten, so unlearning
+    recomputes the whole release from the kept noisy counts (still exact).
     """
 
     shares: tuple[float, float, float] = (0.1, 0.45, 0.45)
     threshold: float = 0.0
     floor: float = 1.0
+    shrink: float = 1.0
     top_n: int = 100
     prior_weight: float = 0.0
     prior_top: int = 20
 
     def to_dict(self) -> dict:
         """JSON form."""
-        return {"shares": list(self.shares), "threshold": self.threshold, "floor": self.floor,
+        return {"shares": list(self.shares), "threshold": self.threshold, "floor": self.floor, "shrink": self.shrink,
                 "top_n": self.top_n, "prior_weight": self.prior_weight, "prior_top": self.prior_top}
 
     @classmethod
@@ -166,7 +172,18 @@ class CatalogArtifact:
             sums[signal] = row_sums(self.state[signal], np.arange(len(self.item_ids)), self._threshold(signal))
         elif len(rows):
             sums[signal][rows] = row_sums(self.state[signal], rows, self._threshold(signal))
-        return normaliser(sums[signal], self._options().floor * self.manifest["noise"][signal]["scale"])
+        total = sums[signal]
+        expected = self._expected(signal)
+        if expected is not None:  # row sums of the shrunk counts (no diagonal)
+            total = total + expected[0] * (expected[1].sum() - expected[1])
+        return normaliser(total, self._options().floor * self.manifest["noise"][signal]["scale"])
+
+    def _expected(self, signal: str) -> tuple[np.ndarray, np.ndarray] | None:
+        shrink = self._options().shrink
+        if not shrink:
+            return None
+        pop = np.maximum(self.state["popularity"], 0).astype(np.float64)
+        return shrink * self.__dict__["_sums"][signal], pop / max(pop.sum(), 1.0)
 
     def _threshold(self, signal: str) -> float:
         return self._options().threshold * self.manifest["noise"][signal]["scale"]
@@ -175,9 +192,10 @@ class CatalogArtifact:
         opts = self._options()
         self.popularity = np.maximum(self.state["popularity"], 0).astype(np.float32)
         for signal in ("cooccurrence", "sequential"):
+            norm = self._norm(signal)
             self.neighbours[signal] = release_neighbours(
-                self.state[signal], self._norm(signal), threshold=self._threshold(signal), top_n=opts.top_n,
-                prior=self.prior)
+                self.state[signal], norm, threshold=self._threshold(signal), top_n=opts.top_n,
+                prior=self.prior, expected=self._expected(signal))
 
     # ------------------------------------------------------------------ unlearning
     def forget_user(self, user: str) -> UnlearnReceipt:
@@ -205,6 +223,12 @@ class CatalogArtifact:
             np.subtract.at(self.state[signal], (pairs[:, 0], pairs[:, 1]), 1)
             np.subtract.at(self.state[signal], (pairs[:, 1], pairs[:, 0]), 1)
         touched = contribution.touched()
+        self.manifest["users"] = len(self.user_ids)
+        self.manifest["unlearned"] = self.manifest.get("unlearned", 0) + 1
+        if self._options().shrink:
+            self._release_all()
+            return UnlearnReceipt(user, len(touched), len(self.item_ids), 0, SIGNALS, time.perf_counter() - start,
+                                  method="subtract, release recomputed")
         self.popularity[contribution.items] = np.maximum(self.state["popularity"][contribution.items], 0)
         opts = self._options()
         for signal in ("cooccurrence", "sequential"):
@@ -212,8 +236,6 @@ class CatalogArtifact:
             self.neighbours[signal] = update_rows(self.neighbours[signal], self.state[signal], norm, touched,
                                                   threshold=self._threshold(signal), top_n=opts.top_n,
                                                   prior=self.prior)
-        self.manifest["users"] = len(self.user_ids)
-        self.manifest["unlearned"] = self.manifest.get("unlearned", 0) + 1
         return UnlearnReceipt(user, len(touched), len(touched), len(self.item_ids) - len(touched), SIGNALS,
                               time.perf_counter() - start)
 

@@ -43,11 +43,19 @@ def normaliser(sums: np.ndarray, floor: float) -> np.ndarray:
 
 
 def row_similarities(counts: np.ndarray, norm: np.ndarray, rows: np.ndarray, cols: np.ndarray, *,
-                     threshold: float, prior: np.ndarray | None = None) -> np.ndarray:
-    """``s(rows[i], cols[i, j])`` for a ``(R, K)`` column matrix (module docstring); -inf where ``cols < 0``."""
+                     threshold: float, prior: np.ndarray | None = None,
+                     expected: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
+    """``s(rows[i], cols[i, j])`` for a ``(R, K)`` column matrix (module docstring); -inf where ``cols < 0``.
+
+    ``expected = (row_term, col_term)`` adds ``row_term[a] * col_term[b]`` to every
+    thresholded count: shrinkage towards what independence would predict.
+    """
     safe = np.maximum(cols, 0)
     c = counts[rows[:, None], safe].astype(np.float64)
-    sims = np.where(c > threshold, c, 0.0) / (norm[rows][:, None] * norm[safe])
+    c = np.where(c > threshold, c, 0.0)
+    if expected is not None:
+        c = c + expected[0][rows][:, None] * expected[1][safe]
+    sims = c / (norm[rows][:, None] * norm[safe])
     if prior is not None:
         sims = sims + prior[rows[:, None], safe]
     sims[(cols < 0) | (safe == rows[:, None])] = -np.inf
@@ -86,21 +94,24 @@ def _padded(nb: ItemNeighbours, width: int) -> tuple[np.ndarray, np.ndarray]:
     return cols, sims
 
 
-def _full_rows(counts, norm, rows, *, threshold, top_n, prior):
+def _full_rows(counts, norm, rows, *, threshold, top_n, prior, expected=None):
     n = counts.shape[0]
     cols = np.array(np.broadcast_to(np.arange(n, dtype=np.int64), (len(rows), n)))
-    return _select(cols, row_similarities(counts, norm, rows, cols, threshold=threshold, prior=prior), top_n)
+    sims = row_similarities(counts, norm, rows, cols, threshold=threshold, prior=prior, expected=expected)
+    return _select(cols, sims, top_n)
 
 
 def release_neighbours(counts: np.ndarray, norm: np.ndarray, *, threshold: float, top_n: int,
-                       prior: np.ndarray | None = None, block: int = 256) -> ItemNeighbours:
+                       prior: np.ndarray | None = None, expected: tuple[np.ndarray, np.ndarray] | None = None,
+                       block: int = 256) -> ItemNeighbours:
     """Every row's ``top_n`` neighbours from dense symmetric ``counts`` (see module docstring)."""
     n = counts.shape[0]
     cols = np.full((n, top_n), -1, dtype=np.int64)
     sims = np.zeros((n, top_n))
     for start in range(0, n, block):
         rows = np.arange(start, min(n, start + block))
-        cols[rows], sims[rows] = _full_rows(counts, norm, rows, threshold=threshold, top_n=top_n, prior=prior)
+        cols[rows], sims[rows] = _full_rows(counts, norm, rows, threshold=threshold, top_n=top_n, prior=prior,
+                                            expected=expected)
     return _assemble(cols, sims)
 
 
