@@ -188,11 +188,12 @@ class CatalogArtifact:
     def _threshold(self, signal: str) -> float:
         return self._options().threshold * self.manifest["noise"][signal]["scale"]
 
-    def _release_all(self) -> None:
+    def _release_all(self, changed_rows: np.ndarray | None = None) -> None:
+        """Release from the state; ``changed_rows``: only those rows' counts changed since the last release."""
         opts = self._options()
         self.popularity = np.maximum(self.state["popularity"], 0).astype(np.float32)
         for signal in ("cooccurrence", "sequential"):
-            norm = self._norm(signal)
+            norm = self._norm(signal, changed_rows)
             self.neighbours[signal] = release_neighbours(
                 self.state[signal], norm, threshold=self._threshold(signal), top_n=opts.top_n,
                 prior=self.prior, expected=self._expected(signal))
@@ -226,7 +227,7 @@ class CatalogArtifact:
         self.manifest["users"] = len(self.user_ids)
         self.manifest["unlearned"] = self.manifest.get("unlearned", 0) + 1
         if self._options().shrink:
-            self._release_all()
+            self._release_all(touched)
             return UnlearnReceipt(user, len(touched), len(self.item_ids), 0, SIGNALS, time.perf_counter() - start,
                                   method="subtract, release recomputed")
         self.popularity[contribution.items] = np.maximum(self.state["popularity"][contribution.items], 0)

@@ -62,11 +62,31 @@ def row_similarities(counts: np.ndarray, norm: np.ndarray, rows: np.ndarray, col
     return sims
 
 
-def _select(cols: np.ndarray, sims: np.ndarray, top_n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Each row's best ``top_n`` (cols, sims), padded: ties by lower column; non-positive sims become -1 / 0."""
+def _lexsorted(cols: np.ndarray, sims: np.ndarray, top_n: int) -> tuple[np.ndarray, np.ndarray]:
     order = np.lexsort((np.where(cols < 0, np.iinfo(np.int64).max, cols), -sims), axis=-1)[:, :top_n]
-    picked_cols = np.take_along_axis(cols, order, axis=-1)
-    picked = np.take_along_axis(sims, order, axis=-1)
+    return np.take_along_axis(cols, order, axis=-1), np.take_along_axis(sims, order, axis=-1)
+
+
+def _select(cols: np.ndarray, sims: np.ndarray, top_n: int, slack: int = 16) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's best ``top_n`` (cols, sims), padded: ties by lower column; non-positive sims become -1 / 0.
+
+    Wide rows are first cut to their ``top_n + slack`` largest values
+    (``argpartition``); a row whose cut could split a tie of positive values is
+    sorted in full, so the result is always that of a full sort.
+    """
+    width = cols.shape[1]
+    if width > 2 * (top_n + slack):
+        m = top_n + slack
+        part = np.argpartition(-sims, m - 1, axis=-1)[:, :m]
+        pc, ps = np.take_along_axis(cols, part, axis=-1), np.take_along_axis(sims, part, axis=-1)
+        picked_cols, picked = _lexsorted(pc, ps, top_n)
+        boundary = picked[:, -1]  # the top_n-th largest value of each row
+        smallest = ps.min(axis=-1)
+        redo = np.flatnonzero((boundary > 0) & (smallest >= boundary))
+        if len(redo):
+            picked_cols[redo], picked[redo] = _lexsorted(cols[redo], sims[redo], top_n)
+    else:
+        picked_cols, picked = _lexsorted(cols, sims, top_n)
     if picked.shape[1] < top_n:  # fewer candidates than top_n: pad
         pad = top_n - picked.shape[1]
         picked_cols = np.pad(picked_cols, ((0, 0), (0, pad)), constant_values=-1)
@@ -95,9 +115,17 @@ def _padded(nb: ItemNeighbours, width: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _full_rows(counts, norm, rows, *, threshold, top_n, prior, expected=None):
+    """Whole rows: the same arithmetic as :func:`row_similarities`, on row slices (no gather)."""
     n = counts.shape[0]
+    c = counts[rows].astype(np.float64)
+    c = np.where(c > threshold, c, 0.0)
+    if expected is not None:
+        c = c + expected[0][rows][:, None] * expected[1][None, :]
+    sims = c / (norm[rows][:, None] * norm[None, :])
+    if prior is not None:
+        sims = sims + prior[rows]
+    sims[np.arange(len(rows)), rows] = -np.inf
     cols = np.array(np.broadcast_to(np.arange(n, dtype=np.int64), (len(rows), n)))
-    sims = row_similarities(counts, norm, rows, cols, threshold=threshold, prior=prior, expected=expected)
     return _select(cols, sims, top_n)
 
 
