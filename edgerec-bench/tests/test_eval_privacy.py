@@ -31,13 +31,14 @@ def tiny_ml(tmp_path) -> Path:
 
 
 def test_evaluate_privacy_figures_and_exact_unlearning(tiny_ml):
-    report = evaluate_privacy(tiny_ml, [1.0, 8.0], forget_users=2)
+    report = evaluate_privacy(tiny_ml, [1.0, 8.0], forget_users=2, repeats=2)
     assert report["delta"] == pytest.approx(1 / 40)
     assert [row["epsilon"] for row in report["per_epsilon"]] == [1.0, 8.0]
     for row in report["per_epsilon"]:
         assert row["ledger_epsilon"] <= row["epsilon"] + 1e-6
         assert row["ledger_pld_epsilon"] <= row["ledger_epsilon"]
-        assert set(row["dp_catalog"]) == {"ndcg@10", "hr@10", "mrr"} and 0 <= row["dp_catalog"]["hr@10"] <= 1
+        assert set(row["dp_catalog"]) == {"ndcg@10", "hr@10", "mrr", "ndcg@10_std", "hr@10_std", "mrr_std"}
+        assert 0 <= row["dp_catalog"]["hr@10"] <= 1 and row["repeats"] == 2
     u = report["unlearning"]
     assert u["identical_to_rebuild_with_same_noise"] is True
     assert u["ndcg@10_after_unlearning"] == u["ndcg@10_rebuild_same_noise"]

@@ -75,6 +75,8 @@ def privacy(
     validation: Annotated[bool, typer.Option("--validation", help="Hold out the second-to-last positive instead.")] = False,
     forget_users: Annotated[int, typer.Option("--forget-users", help="Users to unlearn for the unlearning figures "
                                               "(0: skip).", min=0)] = 5,
+    repeats: Annotated[int, typer.Option("--repeats", help="Builds per epsilon with fresh noise (means and "
+                                         "standard deviations are reported).", min=1)] = 1,
     json_out: JsonOption = False,
 ) -> None:
     """NDCG@10 / HR@10 of the user-level DP catalog per epsilon, beside the non-private ranker and DP popularity."""
@@ -99,14 +101,15 @@ def privacy(
             bar.update(task, description=stage, completed=done, total=total)
 
         report = evaluate_privacy(data, eps, delta=delta, embed=embed, validation=validation,
-                                  forget_users=forget_users, progress=progress)
+                                  forget_users=forget_users, repeats=repeats, progress=progress)
     if json_out:
         print_json(report)
         return
     base = report["non_private"]
     typer.echo(f"{report['n_users']} users, {report['n_items']} items, delta {report['delta']:.2g}, "
                f"{'validation' if validation else 'test'} split")
-    typer.echo(f"{'':18s} {'NDCG@10':>8s} {'HR@10':>8s} {'x non-private':>14s} {'DP pop NDCG':>12s}")
+    typer.echo(f"{'':18s} {'NDCG@10':>8s} {'HR@10':>8s} {'x non-private':>14s} {'DP pop NDCG':>12s}"
+               + ("  (means over " + str(repeats) + " noise draws)" if repeats > 1 else ""))
     typer.echo(f"{'non-private':18s} {base['ndcg@10']:8.4f} {base['hr@10']:8.4f} {1.0:14.2f}")
     for row in report["per_epsilon"]:
         m = row["dp_catalog"]

@@ -87,8 +87,13 @@ def _ranker_scores(catalog: Catalog, config: RankerConfig | None = None) -> Call
 def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: float | None = None,
                      embed: Callable[[list[str]], np.ndarray] | None = None, validation: bool = False,
                      bounds: Bounds | None = None, options: ReleaseOptions | None = None, k: int = 10,
-                     forget_users: int = 5, progress: Callable[[str, int, int], None] | None = None) -> dict:
-    """Everything ``eval privacy`` prints, as one JSON-ready dict (see module docstring)."""
+                     forget_users: int = 5, repeats: int = 1,
+                     progress: Callable[[str, int, int], None] | None = None) -> dict:
+    """Everything ``eval privacy`` prints, as one JSON-ready dict (see module docstring).
+
+    OpenDP's noise cannot be seeded, so ``repeats`` builds each epsilon that many
+    times with fresh noise; the figures are means, with their standard deviations.
+    """
     data = load_movielens(path)
     splits = leave_last_out(data, skip_last=1 if validation else 0)
     hist = histories(data, splits)
@@ -96,7 +101,7 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
     embeddings = None
     if embed is not None:
         embeddings = embed([movie_text(data.movies[i]) if i in data.movies else i for i in data.item_ids])
-    steps = 1 + 2 * len(epsilons)
+    steps = 1 + 2 * len(epsilons) * repeats
     done = 0
 
     def run(label: str, score: Callable) -> dict[str, float]:
@@ -113,21 +118,32 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
                  "non_private": run("non-private ranker", _ranker_scores(plain)), "per_epsilon": []}
     art = None
     for eps in epsilons:
-        start = time.perf_counter()
-        art = build_catalog(hist, epsilon=eps, delta=delta, bounds=bounds or DEFAULT_BOUNDS,
-                            options=options or DEFAULT_OPTIONS, text_embeddings=embeddings)
-        build_s = time.perf_counter() - start
-        dp = run(f"DP catalog eps={eps:g}", _ranker_scores(art.to_rank_catalog(embeddings)))
-        pop = dp_popularity(hist, eps, delta, bounds)
-        popm = run(f"DP popularity eps={eps:g}", lambda split, history, candidates: pop[candidates])
+        runs, pops, build_s = [], [], []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            art = build_catalog(hist, epsilon=eps, delta=delta, bounds=bounds or DEFAULT_BOUNDS,
+                                options=options or DEFAULT_OPTIONS, text_embeddings=embeddings)
+            build_s.append(time.perf_counter() - start)
+            runs.append(run(f"DP catalog eps={eps:g}", _ranker_scores(art.to_rank_catalog(embeddings))))
+            pop = dp_popularity(hist, eps, delta, bounds)
+            pops.append(run(f"DP popularity eps={eps:g}", lambda split, history, candidates, pop=pop: pop[candidates]))
+        dp, popm = _mean(runs), _mean(pops)
         eps_spent, _ = art.ledger.total()
         out["per_epsilon"].append({
             "epsilon": eps, "ledger_epsilon": eps_spent, "ledger_pld_epsilon": art.ledger.cross_check(),
-            "dp_catalog": dp, "dp_popularity": popm, "build_seconds": build_s,
+            "repeats": repeats, "dp_catalog": dp, "dp_popularity": popm, "build_seconds": float(np.mean(build_s)),
             "ndcg_ratio_to_non_private": dp[f"ndcg@{k}"] / out["non_private"][f"ndcg@{k}"],
         })
     if art is not None and forget_users > 0:
         out["unlearning"] = _unlearning(art, hist, data, splits, embeddings, forget_users, k)
+    return out
+
+
+def _mean(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Mean of each metric over runs, plus ``<metric>_std`` when there is more than one run."""
+    out = {key: float(np.mean([r[key] for r in runs])) for key in runs[0]}
+    if len(runs) > 1:
+        out.update({f"{key}_std": float(np.std([r[key] for r in runs], ddof=1)) for key in runs[0]})
     return out
 
 
