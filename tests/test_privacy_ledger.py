@@ -74,3 +74,20 @@ def test_total_never_decreases_and_never_below_accountant(releases):
         assert total >= last
         assert total >= accounting.epsilon_of(events, 1e-5) - 1e-12
         last = total
+
+
+def test_privacy_modules_import_their_libraries_lazily(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from helpers import source_pythonpath
+
+    script = ("import json, sys\nimport edgerec.privacy.catalog, edgerec.privacy.store_ledger, edgerec.cli.privacy, "
+              "edgerec.cli.catalog\nprint(json.dumps([m for m in ('dp_accounting', 'opendp', 'torch', 'opacus', "
+              "'sklearn') if m in sys.modules]))")
+    env = {**os.environ, "PYTHONPATH": source_pythonpath(), "EDGEREC_HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []
