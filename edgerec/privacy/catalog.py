@@ -66,7 +66,7 @@ class ReleaseOptions:
     recomputes the whole release from the kept noisy counts (still exact).
     """
 
-    shares: tuple[float, float, float] = (0.1, 0.45, 0.45)
+    shares: tuple[float, float, float] = (0.3, 0.35, 0.35)
     threshold: float = 0.0
     floor: float = 1.0
     shrink: float = 1.0
