@@ -115,3 +115,24 @@ def test_cli_report_user_errors(tmp_path, monkeypatch, args, message):
         _fill(store)
     r = runner.invoke(_app(), ["report", "--db", str(db), "--key-file", "key", *args])
     assert r.exit_code == 2 and message in r.stderr and "Traceback" not in r.output
+
+
+@requires("dp_accounting")
+def test_reports_are_charged_to_the_store_ledger_and_refused_past_its_budget(store):
+    from edgerec.errors import PrivacyBudgetExceeded
+    from edgerec.privacy.store_ledger import load_ledger, set_budget
+
+    _fill(store)
+    domain = ItemDomain.from_ids(["a", "b", "c", "d", "e", "f"])
+    queue_report(store, "ann", epsilon=1.0, domain=domain, bound=4)
+    queue_report(store, "ann", epsilon=1.0, domain=domain, bound=4)
+    spent = load_ledger(store).total()[0]
+    assert spent >= 2.0 - 1e-6 and len(load_ledger(store).entries) == 2  # never below plain composition
+    set_budget(store, spent * 1.01)  # room for nothing more
+    with pytest.raises(PrivacyBudgetExceeded):
+        queue_report(store, "ann", epsilon=1.0, domain=domain, bound=4)
+    # refused before anything was made: no third report, no third entry, nothing more spent
+    assert len(queued_reports(store, "ann")) == 2 and len(load_ledger(store).entries) == 2
+    assert load_ledger(store).total()[0] == spent
+    store.forget(user="ann")
+    assert len(load_ledger(store).entries) == 2  # what was released stays on record after a forget

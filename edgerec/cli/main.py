@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import typer
 
-from edgerec.cli import audit, profile, rank_cmds, store_cmds
+from edgerec.cli import audit, catalog, privacy, profile, rank_cmds, store_cmds
 from edgerec.cli.plugins import PluginGroup
 
 app = typer.Typer(
@@ -23,6 +23,8 @@ app = typer.Typer(
 app.add_typer(store_cmds.app)
 app.add_typer(rank_cmds.app)
 app.add_typer(profile.app, name="profile")
+app.add_typer(privacy.app, name="privacy")
+app.add_typer(catalog.app, name="catalog")
 app.add_typer(audit.app, name="audit")
 
 

@@ -1,6 +1,11 @@
-"""Privacy: local-DP reports a device can send, the fleet that aggregates them, and (elsewhere in
-this package) the ledger, the user-level DP catalog and DP-SGD.
+"""Privacy engine: the ledger, the user-level DP cross-user catalog with exact unlearning, and the
+local-DP reports a device can send, with the fleet that aggregates them.
 
-Heavy libraries are imported by one module each, at first use (OpenDP's local randomizer by
-:mod:`edgerec.privacy.ldp`).
+Heavy libraries load lazily, one module each: ``dp_accounting`` only in
+:mod:`edgerec.privacy.accounting`; OpenDP in :mod:`edgerec.privacy.noise` (central noise) and
+:mod:`edgerec.privacy.ldp` (its local randomizer).
 """
+
+from edgerec.privacy.ledger import Ledger, LedgerEntry
+
+__all__ = ["Ledger", "LedgerEntry"]

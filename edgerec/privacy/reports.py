@@ -52,13 +52,20 @@ def ledger_entry(*, epsilon: float, domain_bits: int, bound: int, at: str) -> di
     }
 
 
-def _record_release(doc: dict, entry: dict) -> None:
-    """Record a release in the device's ledger: the queue document keeps every entry it made.
+def _record_release(store, doc: dict, entry: dict) -> dict:
+    """Charge one release to the store's privacy ledger, then note it in the queue document.
 
-    This is the one place a report touches the ledger, so the store-level ledger of
-    ``edgerec.privacy.ledger`` can be charged here (before the report is kept).
+    The one place a report touches the ledger. It runs before the report is made, so a
+    release that would exceed the store's budget raises PrivacyBudgetExceeded and nothing
+    is randomized, kept or sent. The store-level ledger outlives a forget (what was
+    released stays released); the copy in the queue document goes with the user.
     """
-    doc.setdefault("ledger", []).append(entry)
+    from edgerec.privacy.ledger import LedgerEntry
+    from edgerec.privacy.store_ledger import charge
+
+    recorded = charge(store, LedgerEntry.from_dict(entry)).to_dict()
+    doc.setdefault("ledger", []).append(recorded)
+    return recorded
 
 
 def queue_report(store, user: str, *, epsilon: float, domain: ItemDomain, bound: int = DEFAULT_BOUND) -> dict:
@@ -71,13 +78,12 @@ def queue_report(store, user: str, *, epsilon: float, domain: ItemDomain, bound:
         raise InputError("domain must be an ItemDomain (a catalog's ids, or hashed buckets)")
     items = positive_items(store, user)
     indices = [i for i in (domain.index(item) for item in items) if i is not None]
-    report = make_report(indices, epsilon=epsilon, domain_size=domain.size, bound=bound)
     at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    doc = store.get_doc(user, QUEUE_DOC) or {"reports": []}
+    ledger = _record_release(store, doc, ledger_entry(epsilon=epsilon, domain_bits=domain.size, bound=bound, at=at))
+    report = make_report(indices, epsilon=epsilon, domain_size=domain.size, bound=bound)
     entry = {"id": secrets.token_hex(8), "made_at": at, "kind": "items", "domain": domain.describe(),
              "report": report.to_dict()}
-    doc = store.get_doc(user, QUEUE_DOC) or {"reports": []}
-    ledger = ledger_entry(epsilon=report.epsilon, domain_bits=domain.size, bound=bound, at=at)
-    _record_release(doc, ledger)
     doc["reports"].append(entry)
     store.put_doc(user, QUEUE_DOC, doc, derived=True)
     return {**entry, "ledger": ledger}

@@ -94,6 +94,8 @@ def evaluate_movielens(
     knn_neighbours: int = 50,
     max_users: int | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    epsilon: float | None = None,
+    delta: float | None = None,
 ) -> MovieLensResult:
     """Run the whole evaluation on a MovieLens folder (see module docstring).
 
@@ -102,7 +104,10 @@ def evaluate_movielens(
     second-to-last positive instead (for choosing hyper-parameters).
     ``progress(stage, done, total)`` is called as users are ranked.
     ``max_users`` ranks only the first users (item-side knowledge still comes
-    from every user's training split).
+    from every user's training split). With ``epsilon``, every piece of
+    cross-user knowledge (neighbours, popularity) is built under user-level
+    (``epsilon``, ``delta``)-DP (:func:`edgerec_bench.eval.privacy.private_catalog`),
+    popularity ranks by the DP popularity, and the non-private item-kNN is left out.
     """
     data = load_movielens(path)
     splits = leave_last_out(data, skip_last=1 if validation else 0)
@@ -111,8 +116,14 @@ def evaluate_movielens(
     if embed is not None:
         texts = [movie_text(data.movies[i]) if i in data.movies else i for i in data.item_ids]
         embeddings = embed(texts)
-    catalog = Catalog.from_sequences(data.item_ids, sequences, embeddings=embeddings)
-    knn = ItemKNN.fit(sequences, data.n_items, neighbours=knn_neighbours)
+    if epsilon is None:
+        catalog = Catalog.from_sequences(data.item_ids, sequences, embeddings=embeddings)
+        knn = ItemKNN.fit(sequences, data.n_items, neighbours=knn_neighbours)
+    else:
+        from edgerec_bench.eval.privacy import private_catalog
+
+        catalog = private_catalog(data, splits, epsilon, delta, embeddings=embeddings).to_rank_catalog(embeddings)
+        knn = None
     config = config or RankerConfig()
     variants = {"edgerec": config}
     if ablation:
@@ -120,7 +131,8 @@ def evaluate_movielens(
     rankers = {name: Ranker(catalog, cfg) for name, cfg in variants.items()}
     if max_users is not None:
         splits = splits[:max_users]
-    ranked: dict[str, list[list[int]]] = {name: [] for name in [*variants, "popularity", "item-kNN"]}
+    baselines = ["popularity", "item-kNN"] if knn is not None else ["popularity"]
+    ranked: dict[str, list[list[int]]] = {name: [] for name in [*variants, *baselines]}
     heldout = []
     all_items = np.arange(data.n_items)
     total = len(splits)
@@ -132,12 +144,13 @@ def evaluate_movielens(
         for name, ranker in rankers.items():
             ranked[name].append(_top(ranker.score(history, candidates), candidates, n_out).tolist())
         ranked["popularity"].append(_top(catalog.popularity[candidates], candidates, n_out).tolist())
-        ranked["item-kNN"].append(_top(knn.scores(split.train_items)[candidates], candidates, n_out).tolist())
+        if knn is not None:
+            ranked["item-kNN"].append(_top(knn.scores(split.train_items)[candidates], candidates, n_out).tolist())
         heldout.append(split.heldout)
         if progress is not None:
             progress("ranking users", n + 1, total)
     metrics = {name: ranking_metrics(lists, heldout, k) for name, lists in ranked.items()}
-    main = {name: metrics[name] for name in ("edgerec", "popularity", "item-kNN")}
+    main = {name: metrics[name] for name in ("edgerec", *baselines)}
     abl = {name: metrics[name] for name in variants if name != "edgerec"}
     predictions = [
         {"user": s.user, "heldout": data.item_ids[s.heldout], "ranked": [data.item_ids[i] for i in lists]}
