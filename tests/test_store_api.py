@@ -174,3 +174,16 @@ def test_events_accept_event_objects(store):
     store.log_many([e])
     (got,) = store.events(user="zoe")
     assert (got.user, got.type, got.ts, got.item) == (e.user, e.type, e.ts, e.item)
+
+
+def test_reserved_subjects_are_not_users_and_no_event_can_name_one(store):
+    from edgerec.errors import InputError
+    from edgerec.store.event import RESERVED_USER_PREFIX
+
+    store.log("ann", "play", item="x")
+    store.put_doc(RESERVED_USER_PREFIX + "privacy", "ledger", {"entries": []}, derived=False)
+    assert store.users() == ["ann"]
+    for bad in ({"user": RESERVED_USER_PREFIX + "privacy", "type": "play"},
+                {"user": RESERVED_USER_PREFIX + "x", "type": "play", "text": "t"}):
+        with pytest.raises(InputError, match="reserved"):
+            store.log_many([bad])

@@ -8,7 +8,7 @@ reference catalog, so the DP catalog is attacked with exactly the same code.
 
 - :func:`nonprivate_builder`: today's :meth:`Catalog.from_sequences` (exact counts);
 - :func:`dp_builder`: the user-level DP catalog of :mod:`edgerec.privacy.catalog`
-  (``build_catalog(histories, epsilon=..., delta=..., seed=...)``).
+  (``build_catalog(histories, epsilon=..., delta=...)``; its OpenDP noise is fresh each build).
 
 >>> build = nonprivate_builder(["a", "b", "c"])
 >>> build([np.array([0, 1]), np.array([1, 2])], 0).popularity.tolist()
@@ -46,19 +46,14 @@ def dp_builder(items: Sequence[str], *, epsilon: float, delta: float | None = No
     """
     if epsilon <= 0:
         raise InputError(f"epsilon must be positive, got {epsilon}")
-    try:
-        from edgerec.privacy.catalog import build_catalog
-        from edgerec.privacy.data import Histories
-    except ImportError:
-        raise InputError(
-            "this edgerec has no DP catalog yet (edgerec.privacy.catalog); run the audit without --epsilon"
-        ) from None
+    from edgerec.privacy.catalog import build_catalog
+    from edgerec.privacy.data import Histories
     ids = [str(i) for i in items]
 
     def build(sequences: Sequence[np.ndarray], seed: int) -> Catalog:
         seqs = [np.asarray(s, dtype=np.int64) for s in sequences]
-        histories = Histories(users=[f"user-{n}" for n in range(len(seqs))], sequences=seqs, items=ids)
-        artifact = build_catalog(histories, epsilon=epsilon, delta=delta, seed=seed)
+        histories = Histories.from_arrays([f"user-{n}" for n in range(len(seqs))], ids, seqs)
+        artifact = build_catalog(histories, epsilon=epsilon, delta=delta)  # OpenDP noise: fresh, not seedable
         return artifact.to_rank_catalog()
 
     return build

@@ -12,11 +12,12 @@ True
 from __future__ import annotations
 
 from edgerec.privacy.ledger import Ledger, LedgerEntry
+from edgerec.store.event import RESERVED_USER_PREFIX
 
 __all__ = ["RESERVED_SUBJECT", "charge", "load_ledger", "save_ledger", "set_budget"]
 
 #: Subject the ledger document is stored under (the NUL byte keeps it apart from real user ids).
-RESERVED_SUBJECT = "\x00edgerec:privacy"
+RESERVED_SUBJECT = RESERVED_USER_PREFIX + "privacy"
 _DOC = "privacy-ledger"
 
 

@@ -33,6 +33,8 @@ MAX_TEXT_BYTES = 1 << 20
 MAX_CONTEXT_BYTES = 64 << 10
 #: Largest user, type or item identifier (UTF-8 bytes).
 MAX_ID_BYTES = 1024
+#: User ids edgerec keeps for itself (the device's privacy ledger); no event may name one.
+RESERVED_USER_PREFIX = "\x00edgerec:"
 
 _FAST_TEXT_CHARS = MAX_TEXT_BYTES // 4  # at most 4 UTF-8 bytes a character
 _KEYS = frozenset({"user", "type", "ts", "item", "context", "text"})
@@ -90,7 +92,8 @@ def micros_to_ts(micros: int) -> datetime:
 
 def _plain_id(value: Any) -> bool:
     """True for a non-blank ASCII string within the id size limit (no further checks needed)."""
-    return type(value) is str and value.isascii() and 0 < len(value) <= MAX_ID_BYTES and not value.isspace()
+    return (type(value) is str and value.isascii() and 0 < len(value) <= MAX_ID_BYTES and not value.isspace()
+            and value[0] != "\x00")
 
 
 def _check_id(name: str, value: Any, *, required: bool) -> str | None:
@@ -102,6 +105,8 @@ def _check_id(name: str, value: Any, *, required: bool) -> str | None:
         raise InputError(f"{name!r} must be a string, got {type(value).__name__}")
     if not value.strip():
         raise InputError(f"{name!r} must not be empty")
+    if name == "user" and value.startswith(RESERVED_USER_PREFIX):
+        raise InputError(f"user ids starting with {RESERVED_USER_PREFIX!r} are reserved for edgerec")
     _utf8(name, value, MAX_ID_BYTES)
     return value
 

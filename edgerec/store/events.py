@@ -38,7 +38,7 @@ from edgerec.errors import InputError, IntegrityError
 from edgerec.store import crypto, forgetting
 from edgerec.store.db import Database
 from edgerec.store.documents import Documents
-from edgerec.store.event import Event, encode_payload, micros_to_ts, parse_ts, ts_to_micros
+from edgerec.store.event import RESERVED_USER_PREFIX, Event, encode_payload, micros_to_ts, parse_ts, ts_to_micros
 from edgerec.store.forgetting import ForgetReceipt
 from edgerec.store.keys import KeyRing, new_kek
 from edgerec.store.schema import FORMAT_NAME, FORMAT_VERSION
@@ -278,8 +278,8 @@ class EventStore:
         return self._db.rows(f"SELECT count(*) FROM events{sql}", args).fetchone()[0]
 
     def users(self) -> list[str]:
-        """Every user id known to the store (decrypted), sorted."""
-        return sorted(s.user for s in self._subjects.all())
+        """Every user id known to the store (decrypted), sorted; edgerec's own reserved subjects are not users."""
+        return sorted(s.user for s in self._subjects.all() if not s.user.startswith(RESERVED_USER_PREFIX))
 
     def export(self, user: str) -> Iterator[dict]:
         """Everything stored for ``user`` as JSON-friendly dicts (data portability)."""
@@ -384,7 +384,7 @@ class EventStore:
             "format_version": FORMAT_VERSION,
             "kdf": self._keys.kdf["kind"],
             "timezone": self.timezone,
-            "users": db.count("subjects"),
+            "users": len(self.users()),
             "events": db.count("events"),
             "documents": db.count("docs"),
             "forget_receipts": db.count("receipts"),
