@@ -127,7 +127,7 @@ def test_reports_are_charged_to_the_store_ledger_and_refused_past_its_budget(sto
     queue_report(store, "ann", epsilon=1.0, domain=domain, bound=4)
     queue_report(store, "ann", epsilon=1.0, domain=domain, bound=4)
     spent = load_ledger(store).total()[0]
-    assert spent >= 2.0 - 1e-6 and len(load_ledger(store).entries) == 2  # never below plain composition
+    assert 2.0 - 1e-3 <= spent <= 2.0 + 1e-3 and len(load_ledger(store).entries) == 2  # as two plain ε = 1 releases
     set_budget(store, spent * 1.01)  # room for nothing more
     with pytest.raises(PrivacyBudgetExceeded):
         queue_report(store, "ann", epsilon=1.0, domain=domain, bound=4)

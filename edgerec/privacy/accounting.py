@@ -9,6 +9,11 @@ library's accountants. Mechanisms are described as ``dp_accounting`` DpEvents:
 - ``dpsgd`` -> ``steps`` self-compositions of a Poisson-sampled Gaussian;
 - any other mechanism known only by its ``epsilon`` (pure DP, e.g. local
   reports) -> ``ZCDpEvent(epsilon**2 / 2)`` (pure epsilon-DP implies that zCDP).
+  When every release is pure, :func:`pure_epsilon` composes them with the PLD
+  accountant instead, each as binary randomized response at its epsilon, which
+  dominates every epsilon-DP mechanism (Kairouz, Oh and Viswanath 2015); that
+  is much tighter than the zCDP route (two epsilon = 1 releases: 2.0 rather
+  than about 5 at delta 1e-6).
 
 The default accountant is RDP: its bound holds for the discrete Gaussian too
 (that mechanism satisfies the same zCDP as the continuous one, Canonne, Kamath
@@ -32,6 +37,7 @@ __all__ = [
     "epsilon_of",
     "gaussian_event",
     "laplace_event",
+    "pure_epsilon",
     "pure_event",
     "supports",
 ]
@@ -75,6 +81,31 @@ def pure_event(epsilon: float):
     if not epsilon >= 0:
         raise InputError(f"epsilon must be >= 0, not {epsilon!r}")
     return _dpa().ZCDpEvent(float(epsilon) ** 2 / 2)
+
+
+def pure_epsilon(epsilons: Sequence[float], delta: float) -> float:
+    """Epsilon at ``delta`` of pure-DP releases at ``epsilons``, composed by the PLD accountant.
+
+    Each release is represented by its dominating pair, binary randomized response at
+    that epsilon, under replace-one neighbouring (the relation of a pure-DP report).
+
+    >>> round(pure_epsilon([1.0, 1.0], 1e-6), 3)
+    2.0
+    """
+    if not epsilons:
+        return 0.0
+    if not 0 < delta < 1:
+        raise InputError(f"delta must be in (0, 1), not {delta!r}")
+    import math
+
+    dpa = _dpa()
+    acc = dpa.pld.PLDAccountant(neighboring_relation=dpa.NeighboringRelation.REPLACE_ONE)
+    for epsilon in epsilons:
+        if not epsilon >= 0:
+            raise InputError(f"epsilon must be >= 0, not {epsilon!r}")
+        if epsilon > 0:
+            acc.compose(dpa.RandomizedResponseDpEvent(2.0 / (1.0 + math.exp(epsilon)), 2))
+    return float(acc.get_epsilon(delta))
 
 
 def _accountant(name: str):

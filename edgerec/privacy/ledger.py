@@ -56,6 +56,11 @@ class LedgerEntry:
     at: str = ""
     id: int = 0
 
+    @property
+    def pure(self) -> bool:
+        """Whether this release is known only as pure epsilon-DP (no noise parameters, delta 0)."""
+        return self.delta == 0 and not self.noise_multiplier
+
     def event(self):
         """This release as a ``dp_accounting`` DpEvent (see :mod:`edgerec.privacy.accounting`)."""
         if self.mechanism == "gaussian" and self.noise_multiplier:
@@ -103,7 +108,10 @@ class Ledger:
         return self.budget_delta if self.budget_delta is not None else DEFAULT_DELTA
 
     def _epsilon(self, entries, accountant: str = "rdp") -> float:
-        return accounting.epsilon_of([e.event() for e in entries], self.delta, accountant=accountant)
+        figure = accounting.epsilon_of([e.event() for e in entries], self.delta, accountant=accountant)
+        if entries and all(e.pure for e in entries):  # every release pure: the PLD of their dominating pairs
+            figure = min(figure, accounting.pure_epsilon([e.epsilon for e in entries], self.delta))
+        return figure
 
     def total(self) -> tuple[float, float]:
         """Composed ``(epsilon, delta)`` of every entry (RDP accountant)."""
