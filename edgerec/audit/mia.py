@@ -40,7 +40,7 @@ from edgerec.rank.catalog import Catalog
 
 __all__ = [
     "AttackResult", "MembershipGame", "membership_game", "balanced_halves", "item_observables",
-    "lira_attack", "item_factors", "list_features", "list_attack",
+    "lira_attack", "lira_scores", "item_factors", "list_features", "list_attack",
 ]
 
 #: A single (user, item, observable) log-likelihood ratio is clipped to this size.
@@ -136,11 +136,11 @@ def _llr(target: np.ndarray, refs: np.ndarray, inside: np.ndarray) -> np.ndarray
     return np.clip(llr, -LLR_CLIP, LLR_CLIP).sum(axis=0)
 
 
-def _reference_catalogs(game: MembershipGame, build: CatalogBuilder, masks: np.ndarray, seed: int,
+def _reference_catalogs(sequences: Sequence[np.ndarray], build: CatalogBuilder, masks: np.ndarray, seed: int,
                         progress: Progress | None, stage: str):
     rng = np.random.default_rng([seed, 1])
     for k, mask in enumerate(masks):
-        yield build([s for s, m in zip(game.sequences, mask) if m], int(rng.integers(2**31)))
+        yield build([s for s, m in zip(sequences, mask) if m], int(rng.integers(2**31)))
         if progress is not None:
             progress(stage, k + 1, len(masks))
 
@@ -150,13 +150,27 @@ def lira_attack(
     epsilon: float | None = None, delta: float | None = None, progress: Progress | None = None,
 ) -> AttackResult:
     """Score every candidate by the likelihood ratio of the target's values under IN vs OUT references."""
-    users, items = _pairs(game.sequences)
-    masks = balanced_halves(len(game.sequences), references, np.random.default_rng([seed, 0]))
-    refs = np.stack([item_observables(c, users, items)
-                     for c in _reference_catalogs(game, build, masks, seed, progress, "reference catalogs")])
-    pair_llr = _llr(item_observables(game.target, users, items), refs, masks[:, users])
-    scores = np.bincount(users, weights=pair_llr, minlength=len(game.sequences))
+    (scores,) = lira_scores(game.sequences, [game.target], build, references=references, seed=seed,
+                            progress=progress)
     return AttackResult("lira", scores, game.members.copy(), epsilon, delta, {"references": references})
+
+
+def lira_scores(
+    sequences: Sequence[np.ndarray], targets: Sequence[Catalog], build: CatalogBuilder, *, references: int = 16,
+    seed: int = 1, progress: Progress | None = None,
+) -> list[np.ndarray]:
+    """Per target, every candidate's summed likelihood ratio (IN vs OUT), all targets against the same references.
+
+    The references are built once from balanced random halves of ``sequences``;
+    scoring several targets (e.g. one release before and after a forget) costs
+    one more :func:`item_observables` each.
+    """
+    users, items = _pairs(sequences)
+    masks = balanced_halves(len(sequences), references, np.random.default_rng([seed, 0]))
+    refs = np.stack([item_observables(c, users, items)
+                     for c in _reference_catalogs(sequences, build, masks, seed, progress, "reference catalogs")])
+    return [np.bincount(users, weights=_llr(item_observables(t, users, items), refs, masks[:, users]),
+                        minlength=len(sequences)) for t in targets]
 
 
 def item_factors(sequences: Sequence[np.ndarray], n_items: int, *, dims: int = 32) -> np.ndarray:
@@ -192,7 +206,7 @@ def list_attack(
     factors = item_factors(game.sequences, len(game.target), dims=dims)
     masks = balanced_halves(len(game.sequences), shadows, np.random.default_rng([seed, 0]))
     feats, labels = [], []
-    for mask, catalog in zip(masks, _reference_catalogs(game, build, masks, seed, progress, "shadow catalogs")):
+    for mask, catalog in zip(masks, _reference_catalogs(game.sequences, build, masks, seed, progress, "shadow catalogs")):
         feats.append(list_features(catalog, game.sequences, factors, k=k))
         labels.append(mask)
     model = fit_classifier(np.vstack(feats), np.concatenate(labels), seed=seed)
