@@ -58,6 +58,10 @@ def mia(
     attack: Annotated[str, typer.Option("--attack", help="lira, list, or all.")] = "all",
     references: Annotated[int, typer.Option("--references", help="Reference catalogs of the LiRA attack (even).")] = 16,
     shadows: Annotated[int, typer.Option("--shadows", help="Shadow catalogs of the list attack (even).")] = 4,
+    forgotten: Annotated[Optional[int], typer.Option(
+        "--forgotten", help="Instead: build from half the users, forget N of them, and tell those N from "
+        "never-seen users with LiRA (also reported before the forgets, as a control).",
+        show_default=False)] = None,
     seed: SeedOption = 0,
     json_out: JsonOption = False,
     plot: PlotOption = None,
@@ -65,24 +69,38 @@ def mia(
     """User-level membership inference against the cross-user catalog (half the users are members).
 
     Prints the strongest attack's AUC, TPR at 1% and 0.1% FPR, and the empirical ε lower bound beside the ε claimed.
+    With --forgotten N the headline is LiRA on the N forgotten users (members) against never-seen users.
     """
     from edgerec.audit.runs import MIA_ATTACKS, membership_audit, strongest
+    from edgerec.errors import InputError
 
-    attacks = MIA_ATTACKS if attack == "all" else (attack,)
-    results = _run(lambda progress: membership_audit(data, epsilon=epsilon, delta=delta, attacks=attacks,
-                                                     references=references, shadows=shadows, seed=seed,
-                                                     progress=progress))
-    _plot(results, plot, "membership inference" + ("" if epsilon is None else f", ε={epsilon:g}"))
-    best = strongest(results).metrics()
-    report = {**best, "attacks": {r.attack: r.metrics() for r in results}}
+    if forgotten is not None:
+        if attack not in ("all", "lira"):
+            raise InputError("--forgotten runs the LiRA attack only; drop --attack or use --attack lira")
+        from edgerec.audit.forgotten import forgotten_audit
+
+        results = _run(lambda progress: forgotten_audit(data, forget=forgotten, epsilon=epsilon, delta=delta,
+                                                        references=references, seed=seed, progress=progress))
+        headline = results[0].metrics()
+    else:
+        attacks = MIA_ATTACKS if attack == "all" else (attack,)
+        results = _run(lambda progress: membership_audit(data, epsilon=epsilon, delta=delta, attacks=attacks,
+                                                         references=references, shadows=shadows, seed=seed,
+                                                         progress=progress))
+        headline = strongest(results).metrics()
+    _plot(results, plot, "membership inference" + ("" if forgotten is None else ", forgotten users")
+          + ("" if epsilon is None else f", ε={epsilon:g}"))
+    report = {**headline, "attacks": {r.attack: r.metrics() for r in results}}
     if json_out:
         print_json(report)
         return
-    typer.echo(f"{best['members']} members, {best['non_members']} non-members; "
-               f"claimed ε: {_fmt(best['epsilon'])}")
-    typer.echo(f"{'attack':8s} {'AUC':>7s} {'TPR@1%':>7s} {'TPR@.1%':>7s} {'ε lower bound':>14s}")
+    who = ("members", "non-members") if forgotten is None else ("forgotten users", "never-seen users")
+    typer.echo(f"{headline['members']} {who[0]}, {headline['non_members']} {who[1]}; "
+               f"claimed ε: {_fmt(headline['epsilon'])}")
+    width = max(8, *(len(name) for name in report["attacks"]))
+    typer.echo(f"{'attack':{width}s} {'AUC':>7s} {'TPR@1%':>7s} {'TPR@.1%':>7s} {'ε lower bound':>14s}")
     for name, m in report["attacks"].items():
-        typer.echo(f"{name:8s} {m['auc']:7.3f} {m['tpr_at_1pct_fpr']:7.3f} {m['tpr_at_0_1pct_fpr']:7.3f} "
+        typer.echo(f"{name:{width}s} {m['auc']:7.3f} {m['tpr_at_1pct_fpr']:7.3f} {m['tpr_at_0_1pct_fpr']:7.3f} "
                    f"{m['epsilon_lower_bound']:14.3f}")
 
 
