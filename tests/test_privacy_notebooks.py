@@ -49,6 +49,7 @@ def test_notebook_executes(path, monkeypatch):
     # the DP sweeps run at one ε with few references here; the stored outputs are the full sweeps
     monkeypatch.setenv("EDGEREC_AUDIT_EPSILONS", "8")
     monkeypatch.setenv("EDGEREC_AUDIT_REFERENCES", "2")
+    monkeypatch.setenv("EDGEREC_AUDIT_FORGET", "20")  # mia.ipynb: each non-private forget is a rebuild
     monkeypatch.setenv("PYTHONPATH", source_pythonpath())
     started = time.perf_counter()
     nb = run_notebook(path, LIMIT_S)
