@@ -13,7 +13,7 @@ from helpers import ML100K, REPO, requires, source_pythonpath
 PRIVACY = REPO / "privacy"
 NOTEBOOKS = sorted(PRIVACY.glob("*.ipynb"))
 #: Seconds a whole notebook may take; a single cell may take all of it.
-LIMIT_S = 180
+LIMIT_S = 300
 TOTAL_LIMIT_S = 600
 
 
