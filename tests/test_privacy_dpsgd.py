@@ -13,11 +13,12 @@ import pytest
 from edgerec.errors import InputError, MissingExtraError
 from edgerec.privacy import accounting
 from edgerec.privacy.data import Histories
-from edgerec.privacy.dpsgd import DpsgdConfig, cosine_neighbours, train_item_vectors, user_examples
+from edgerec.privacy.dpsgd import DpsgdConfig, cosine_neighbours, text_basis, train_item_vectors, user_examples
 from edgerec.privacy.ledger import Ledger
 
 CLUSTERS, PER_CLUSTER = 4, 6
-CONFIG = DpsgdConfig(dim=8, history=10, targets=3, epochs=4, batch_size=128, lr=20.0, top_n=5)
+CONFIG = DpsgdConfig(dim=8, history=10, targets=3, epochs=4, batch_size=128, lr=20.0, top_n=5, model="free",
+                     vectors="output")
 
 
 def _clustered(users: int = 400, seed: int = 3) -> Histories:
@@ -104,12 +105,26 @@ def test_bad_settings_are_refused_before_training():
         train_item_vectors(hist, epsilon=0.0, delta=1e-3)
     with pytest.raises(InputError):
         train_item_vectors(hist, epsilon=1.0, delta=1e-3, config=DpsgdConfig(vectors="nope"))
+    with pytest.raises(InputError, match="text embeddings"):
+        train_item_vectors(hist, epsilon=1.0, delta=1e-3, config=DpsgdConfig(model="text"))
+
+
+def test_text_model_learns_only_a_mixing_matrix_on_the_public_basis():
+    hist = _clustered(users=200)
+    text = np.random.default_rng(0).normal(size=(hist.n_items, 16))
+    basis = text_basis(text, 8)
+    np.testing.assert_allclose(np.linalg.norm(basis, axis=1), 1.0)
+    cfg = DpsgdConfig(dim=8, history=10, targets=3, epochs=2, batch_size=128, lr=5.0, model="text", vectors="both")
+    vecs = train_item_vectors(hist, epsilon=8.0, delta=1e-3, config=cfg, text_embeddings=text)
+    learned, fixed = vecs.vectors[:, :8], vecs.vectors[:, 8:]
+    np.testing.assert_allclose(fixed, basis, atol=1e-6)  # the output side is the fixed public basis
+    assert not np.allclose(learned, basis, atol=1e-3)  # the input side is the basis times the learned matrix
 
 
 def test_missing_torch_names_the_train_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "opacus", None)  # makes `import opacus` fail
     with pytest.raises(MissingExtraError, match=r"edgerec\[train\]"):
-        train_item_vectors(_clustered(users=10), epsilon=1.0, delta=1e-3)
+        train_item_vectors(_clustered(users=10), epsilon=1.0, delta=1e-3, config=CONFIG)
 
 
 def test_importing_dpsgd_loads_neither_torch_nor_opacus(tmp_path):

@@ -4,7 +4,8 @@ The only module that imports ``torch`` and ``opacus`` (lazily, inside
 :func:`train_item_vectors`); without them it raises
 :class:`~edgerec.errors.MissingExtraError` naming ``pip install 'edgerec[train]'``.
 
-The model predicts a user's next items from their recent ones:
+The model predicts a user's next items from their recent ones (``DpsgdConfig.model``
+picks free item vectors or a mixing matrix on the public text embeddings):
 
 - each user gives exactly one example (:func:`user_examples`): the mean of
   their ``history`` most recent items before the last ``targets`` ones is the
@@ -42,7 +43,7 @@ from edgerec.privacy.ledger import LedgerEntry
 from edgerec.rank.catalog import Catalog
 from edgerec.rank.cooccurrence import ItemNeighbours
 
-__all__ = ["DpsgdConfig", "ItemVectors", "cosine_neighbours", "train_item_vectors", "user_examples"]
+__all__ = ["DpsgdConfig", "ItemVectors", "cosine_neighbours", "text_basis", "train_item_vectors", "user_examples"]
 
 #: Rows of the similarity matrix computed at a time in :func:`cosine_neighbours`.
 _CHUNK = 1024
@@ -50,18 +51,27 @@ _CHUNK = 1024
 
 @dataclass(frozen=True)
 class DpsgdConfig:
-    """Model and training settings (defaults chosen on the MovieLens validation split)."""
+    """Model and training settings (defaults chosen on the MovieLens validation split at epsilon 8).
+
+    ``model="text"``: the items' public text embeddings, reduced to ``dim``
+    directions (:func:`text_basis`), are fixed input and output vectors; only a
+    ``dim x dim`` mixing matrix and the output bias are learned, so far fewer
+    coordinates receive noise. ``model="free"``: free input and output item
+    vectors (``2 x n_items x dim`` noisy coordinates). ``vectors`` picks which
+    side becomes the item vectors (``both``: the two, each unit length).
+    """
 
     dim: int = 32
     history: int = 30
     targets: int = 5
     epochs: int = 20
-    batch_size: int = 64
-    lr: float = 0.5
+    batch_size: int = 256
+    lr: float = 10.0
     optimizer: str = "sgd"
     clip_norm: float = 1.0
     top_n: int = 100
-    vectors: str = "output"
+    vectors: str = "both"
+    model: str = "text"
     threads: int = 2
 
     def to_dict(self) -> dict:
@@ -175,8 +185,20 @@ class ItemVectors:
                 "final_loss": self.losses[-1] if self.losses else None}
 
 
+def text_basis(embeddings: np.ndarray, dim: int) -> np.ndarray:
+    """Public item text embeddings reduced to ``dim`` principal directions, rows scaled to unit length.
+
+    >>> text_basis(np.eye(4), 2).shape
+    (4, 2)
+    """
+    emb = np.asarray(embeddings, dtype=np.float64)
+    centred = emb - emb.mean(axis=0)
+    _, _, vt = np.linalg.svd(centred, full_matrices=False)
+    return _unit(centred @ vt[:dim].T)
+
+
 def train_item_vectors(hist: Histories, *, epsilon: float, delta: float, config: DpsgdConfig | None = None,
-                       seed: int = 0, progress: Callable[[int, int], None] | None = None) -> ItemVectors:
+                       text_embeddings: np.ndarray | None = None, seed: int = 0, progress: Callable[[int, int], None] | None = None) -> ItemVectors:
     """Train item vectors under user-level (``epsilon``, ``delta``)-DP with Opacus (see module docstring)."""
     cfg = config or DpsgdConfig()
     if not epsilon > 0:
@@ -185,6 +207,10 @@ def train_item_vectors(hist: Histories, *, epsilon: float, delta: float, config:
         raise InputError(f"delta must be in (0, 1), not {delta!r}")
     if cfg.vectors not in ("output", "input", "both"):
         raise InputError(f"vectors must be output, input or both, not {cfg.vectors!r}")
+    if cfg.model not in ("free", "text"):
+        raise InputError(f"model must be free or text, not {cfg.model!r}")
+    if cfg.model == "text" and text_embeddings is None:
+        raise InputError("the text model needs the items' text embeddings")
     x, y, users = user_examples(hist, cfg.history, cfg.targets)
     torch, opacus = _torch()
     from opacus.accountants import RDPAccountant
@@ -192,11 +218,23 @@ def train_item_vectors(hist: Histories, *, epsilon: float, delta: float, config:
     torch.set_num_threads(cfg.threads)
     torch.manual_seed(seed)
     n_items = hist.n_items
-    model = torch.nn.Sequential(torch.nn.Linear(n_items, cfg.dim, bias=False), torch.nn.Linear(cfg.dim, n_items))
+    if cfg.model == "text":  # public text basis T (fixed): logits = x T M T' + b, only M (dim x dim) and b learned
+        basis = text_basis(text_embeddings, cfg.dim)
+        x = (x @ basis).astype(np.float32)
+        out = torch.nn.Linear(basis.shape[1], n_items)
+        with torch.no_grad():
+            out.weight.copy_(torch.from_numpy(basis.astype(np.float32)))
+        out.weight.requires_grad_(False)
+        mix = torch.nn.Linear(basis.shape[1], basis.shape[1], bias=False)
+        with torch.no_grad():
+            mix.weight.copy_(torch.eye(basis.shape[1]))
+        model = torch.nn.Sequential(mix, out)
+    else:
+        model = torch.nn.Sequential(torch.nn.Linear(n_items, cfg.dim, bias=False), torch.nn.Linear(cfg.dim, n_items))
     make_opt = {"sgd": torch.optim.SGD, "adam": torch.optim.Adam}.get(cfg.optimizer)
     if make_opt is None:
         raise InputError(f"optimizer must be sgd or adam, not {cfg.optimizer!r}")
-    optimizer = make_opt(model.parameters(), lr=cfg.lr)
+    optimizer = make_opt([p for p in model.parameters() if p.requires_grad], lr=cfg.lr)
     data = torch.utils.data.TensorDataset(torch.from_numpy(x), torch.from_numpy(y))
     loader = torch.utils.data.DataLoader(data, batch_size=min(cfg.batch_size, len(users)))
     import warnings
@@ -232,8 +270,12 @@ def train_item_vectors(hist: Histories, *, epsilon: float, delta: float, config:
                         "catalog", "prv", clip_norm=float(cfg.clip_norm), noise_multiplier=float(noise),
                         steps=int(steps), sample_rate=float(rate))
     inner = model._module if hasattr(model, "_module") else model
-    w_in = inner[0].weight.detach().numpy().T.astype(np.float64)  # (n_items, dim)
-    w_out = inner[1].weight.detach().numpy().astype(np.float64)   # (n_items, dim)
+    if cfg.model == "text":  # item a's input side T_a M', output side T_b: score(a -> b) = T_a M' . T_b
+        w_out = inner[1].weight.detach().numpy().astype(np.float64)
+        w_in = w_out @ inner[0].weight.detach().numpy().astype(np.float64).T
+    else:
+        w_in = inner[0].weight.detach().numpy().T.astype(np.float64)  # (n_items, dim)
+        w_out = inner[1].weight.detach().numpy().astype(np.float64)   # (n_items, dim)
     bias = inner[1].bias.detach().numpy().astype(np.float64)
     vectors = {"output": w_out, "input": w_in, "both": np.hstack([_unit(w_in), _unit(w_out)])}[cfg.vectors]
     return ItemVectors(list(hist.item_ids), vectors, bias, entry, eps_rdp, cfg, len(users), losses)

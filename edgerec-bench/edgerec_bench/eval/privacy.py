@@ -134,8 +134,8 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
                 from edgerec.privacy.dpsgd import train_item_vectors
 
                 start = time.perf_counter()
-                vecs = train_item_vectors(hist, epsilon=eps, delta=delta, config=dpsgd_config,
-                                          seed=seed + len(sgd_runs))
+                vecs = train_item_vectors(hist, epsilon=eps, delta=delta, config=_dpsgd_config(dpsgd_config, embeddings),
+                                          text_embeddings=embeddings, seed=seed + len(sgd_runs))
                 sgd_info.append({**vecs.summary(), "train_seconds": time.perf_counter() - start})
                 sgd_runs.append(run(f"DP-SGD eps={eps:g}", _ranker_scores(vecs.to_rank_catalog(embeddings))))
         dp, popm = _mean(runs), _mean(pops)
@@ -151,6 +151,15 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
     if art is not None and forget_users > 0:
         out["unlearning"] = _unlearning(art, hist, data, splits, embeddings, forget_users, k)
     return out
+
+
+def _dpsgd_config(config, embeddings):
+    """The DP-SGD settings: given ones, else the defaults (free item vectors when there is no text)."""
+    from edgerec.privacy.dpsgd import DpsgdConfig
+
+    if config is not None:
+        return config
+    return DpsgdConfig() if embeddings is not None else DpsgdConfig(model="free", vectors="output", lr=30.0, epochs=10)
 
 
 def _mean(runs: list[dict[str, float]]) -> dict[str, float]:
