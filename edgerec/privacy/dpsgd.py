@@ -198,7 +198,8 @@ def text_basis(embeddings: np.ndarray, dim: int) -> np.ndarray:
 
 
 def train_item_vectors(hist: Histories, *, epsilon: float, delta: float, config: DpsgdConfig | None = None,
-                       text_embeddings: np.ndarray | None = None, seed: int = 0, progress: Callable[[int, int], None] | None = None) -> ItemVectors:
+                       text_embeddings: np.ndarray | None = None, seed: int = 0,
+                       progress: Callable[[int, int], None] | None = None) -> ItemVectors:
     """Train item vectors under user-level (``epsilon``, ``delta``)-DP with Opacus (see module docstring)."""
     cfg = config or DpsgdConfig()
     if not epsilon > 0:

@@ -134,7 +134,8 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
                 from edgerec.privacy.dpsgd import train_item_vectors
 
                 start = time.perf_counter()
-                vecs = train_item_vectors(hist, epsilon=eps, delta=delta, config=_dpsgd_config(dpsgd_config, embeddings),
+                vecs = train_item_vectors(hist, epsilon=eps, delta=delta,
+                                          config=_dpsgd_config(dpsgd_config, embeddings),
                                           text_embeddings=embeddings, seed=seed + len(sgd_runs))
                 sgd_info.append({**vecs.summary(), "train_seconds": time.perf_counter() - start})
                 sgd_runs.append(run(f"DP-SGD eps={eps:g}", _ranker_scores(vecs.to_rank_catalog(embeddings))))
