@@ -60,3 +60,17 @@ def test_cli_eval_privacy_and_movielens_with_epsilon(tiny_ml, tmp_path):
     assert len(rows) == 40 and all(set(row) == {"user", "heldout", "ranked"} for row in rows)
     r = runner.invoke(app, ["eval", "privacy", "--data", str(tiny_ml), "--epsilons", "two", "--no-text"])
     assert r.exit_code == 2 and "--epsilons must be numbers" in r.stderr
+
+
+def test_cli_eval_privacy_dpsgd_row(tiny_ml):
+    r = runner.invoke(app, ["eval", "privacy", "--data", str(tiny_ml), "--epsilons", "8", "--no-text",
+                            "--forget-users", "0", "--dpsgd", "--json"])
+    assert r.exit_code == 0, r.output + r.stderr
+    row = json.loads(r.stdout)["per_epsilon"][0]
+    assert {"dp_catalog", "dp_popularity", "ledger_epsilon"} <= set(row)  # the existing keys stay
+    sgd = row["dpsgd"]
+    assert 0 <= sgd["hr@10"] <= 1 and set(sgd) >= {"ndcg@10", "hr@10", "mrr", "training"}
+    (info,) = sgd["training"]
+    entry = info["ledger_entry"]
+    assert entry["mechanism"] == "dpsgd" and entry["accountant"] == "prv" and entry["epsilon"] <= 8.0 * 1.01
+    assert info["epsilon_rdp"] >= entry["epsilon"] and info["config"]["model"] == "free"

@@ -77,6 +77,8 @@ def privacy(
                                               "(0: skip).", min=0)] = 5,
     repeats: Annotated[int, typer.Option("--repeats", help="Builds per epsilon with fresh noise (means and "
                                          "standard deviations are reported).", min=1)] = 1,
+    dpsgd: Annotated[bool, typer.Option("--dpsgd/--no-dpsgd", help="Also train DP-SGD item vectors (Opacus) per "
+                                        "epsilon: a dpsgd row beside the DP catalog.")] = False,
     json_out: JsonOption = False,
 ) -> None:
     """NDCG@10 / HR@10 of the user-level DP catalog per epsilon, beside the non-private ranker and DP popularity."""
@@ -101,7 +103,7 @@ def privacy(
             bar.update(task, description=stage, completed=done, total=total)
 
         report = evaluate_privacy(data, eps, delta=delta, embed=embed, validation=validation,
-                                  forget_users=forget_users, repeats=repeats, progress=progress)
+                                  forget_users=forget_users, repeats=repeats, dpsgd=dpsgd, progress=progress)
     if json_out:
         print_json(report)
         return
@@ -115,6 +117,10 @@ def privacy(
         m = row["dp_catalog"]
         typer.echo(f"{'DP eps=' + format(row['epsilon'], 'g'):18s} {m['ndcg@10']:8.4f} {m['hr@10']:8.4f} "
                    f"{row['ndcg_ratio_to_non_private']:14.2f} {row['dp_popularity']['ndcg@10']:12.4f}")
+        if "dpsgd" in row:
+            s = row["dpsgd"]
+            typer.echo(f"{'DP-SGD eps=' + format(row['epsilon'], 'g'):18s} {s['ndcg@10']:8.4f} {s['hr@10']:8.4f} "
+                       f"{s['ndcg@10'] / base['ndcg@10']:14.2f}")
     if "unlearning" in report:
         u = report["unlearning"]
         typer.echo(f"unlearning {u['users_forgotten']} users at eps={u['epsilon']:g}: "

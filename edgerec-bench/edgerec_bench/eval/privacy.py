@@ -5,7 +5,10 @@ ranking). For each epsilon the cross-user catalog is built with
 :func:`edgerec.privacy.catalog.build_catalog` from every user's training split;
 each user is then ranked by the unchanged on-device ranker. Beside it, in the
 same run: the non-private ranker, and DP popularity (the whole epsilon spent
-on item counts alone, the usual private baseline).
+on item counts alone, the usual private baseline). With ``dpsgd=True`` each
+epsilon also gets a ``dpsgd`` row: item vectors trained with DP-SGD at that
+epsilon (:mod:`edgerec.privacy.dpsgd`, the whole budget), whose cosine
+neighbours and bias-derived popularity replace the catalog's.
 
 Unlearning is measured on the last epsilon: forgetting a few users from the
 built catalog, against rebuilding it without them (fresh counting and noise),
@@ -87,8 +90,8 @@ def _ranker_scores(catalog: Catalog, config: RankerConfig | None = None) -> Call
 def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: float | None = None,
                      embed: Callable[[list[str]], np.ndarray] | None = None, validation: bool = False,
                      bounds: Bounds | None = None, options: ReleaseOptions | None = None, k: int = 10,
-                     forget_users: int = 5, repeats: int = 1,
-                     progress: Callable[[str, int, int], None] | None = None) -> dict:
+                     forget_users: int = 5, repeats: int = 1, dpsgd: bool = False, dpsgd_config=None,
+                     seed: int = 0, progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Everything ``eval privacy`` prints, as one JSON-ready dict (see module docstring).
 
     OpenDP's noise cannot be seeded, so ``repeats`` builds each epsilon that many
@@ -101,7 +104,7 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
     embeddings = None
     if embed is not None:
         embeddings = embed([movie_text(data.movies[i]) if i in data.movies else i for i in data.item_ids])
-    steps = 1 + 2 * len(epsilons) * repeats
+    steps = 1 + (3 if dpsgd else 2) * len(epsilons) * repeats
     done = 0
 
     def run(label: str, score: Callable) -> dict[str, float]:
@@ -118,7 +121,7 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
                  "non_private": run("non-private ranker", _ranker_scores(plain)), "per_epsilon": []}
     art = None
     for eps in epsilons:
-        runs, pops, build_s = [], [], []
+        runs, pops, build_s, sgd_runs, sgd_info = [], [], [], [], []
         for _ in range(repeats):
             start = time.perf_counter()
             art = build_catalog(hist, epsilon=eps, delta=delta, bounds=bounds or DEFAULT_BOUNDS,
@@ -127,16 +130,37 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
             runs.append(run(f"DP catalog eps={eps:g}", _ranker_scores(art.to_rank_catalog(embeddings))))
             pop = dp_popularity(hist, eps, delta, bounds)
             pops.append(run(f"DP popularity eps={eps:g}", lambda split, history, candidates, pop=pop: pop[candidates]))
+            if dpsgd:
+                from edgerec.privacy.dpsgd import train_item_vectors
+
+                start = time.perf_counter()
+                vecs = train_item_vectors(hist, epsilon=eps, delta=delta,
+                                          config=_dpsgd_config(dpsgd_config, embeddings),
+                                          text_embeddings=embeddings, seed=seed + len(sgd_runs))
+                sgd_info.append({**vecs.summary(), "train_seconds": time.perf_counter() - start})
+                sgd_runs.append(run(f"DP-SGD eps={eps:g}", _ranker_scores(vecs.to_rank_catalog(embeddings))))
         dp, popm = _mean(runs), _mean(pops)
         eps_spent, _ = art.ledger.total()
-        out["per_epsilon"].append({
+        row = {
             "epsilon": eps, "ledger_epsilon": eps_spent, "ledger_pld_epsilon": art.ledger.cross_check(),
             "repeats": repeats, "dp_catalog": dp, "dp_popularity": popm, "build_seconds": float(np.mean(build_s)),
             "ndcg_ratio_to_non_private": dp[f"ndcg@{k}"] / out["non_private"][f"ndcg@{k}"],
-        })
+        }
+        if dpsgd:
+            row["dpsgd"] = {**_mean(sgd_runs), "training": sgd_info}
+        out["per_epsilon"].append(row)
     if art is not None and forget_users > 0:
         out["unlearning"] = _unlearning(art, hist, data, splits, embeddings, forget_users, k)
     return out
+
+
+def _dpsgd_config(config, embeddings):
+    """The DP-SGD settings: given ones, else the defaults (free item vectors when there is no text)."""
+    from edgerec.privacy.dpsgd import DpsgdConfig
+
+    if config is not None:
+        return config
+    return DpsgdConfig() if embeddings is not None else DpsgdConfig(model="free", vectors="output", lr=30.0, epochs=10)
 
 
 def _mean(runs: list[dict[str, float]]) -> dict[str, float]:
