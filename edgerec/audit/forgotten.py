@@ -27,9 +27,8 @@ from pathlib import Path
 import numpy as np
 
 from edgerec.audit.mia import lira_scores
-from edgerec.audit.ml100k import positive_sequences, read_ratings
 from edgerec.audit.result import AttackResult, Progress
-from edgerec.audit.targets import dp_builder, nonprivate_builder
+from edgerec.audit.runs import attack_population
 from edgerec.errors import InputError
 from edgerec.rank.catalog import Catalog
 
@@ -106,13 +105,7 @@ def forgotten_audit(
     Returns ``[after forgetting, before forgetting (control)]``. As in
     :func:`edgerec.audit.runs.membership_audit`, the ε lower bound uses δ = 1 / users when only ε is given.
     """
-    r = read_ratings(data)
-    seqs = [s for s in positive_sequences(r) if len(s)]
-    if users is not None:
-        pick = np.sort(np.random.default_rng([seed, 9]).permutation(len(seqs))[:users])
-        seqs = [seqs[i] for i in pick]
-    build = nonprivate_builder(r.item_ids) if epsilon is None else dp_builder(r.item_ids, epsilon=epsilon, delta=delta)
-    bound_delta = delta if delta is not None or epsilon is None else 1.0 / len(seqs)
+    r, seqs, build, bound_delta = attack_population(data, users=users, seed=seed, epsilon=epsilon, delta=delta)
     game = forgetting_game(seqs, r.item_ids, forget=forget, epsilon=epsilon, delta=delta, seed=seed)
     return forgotten_attack(game, build, references=references, seed=seed + 1, epsilon=epsilon,
                             delta=bound_delta, progress=progress)

@@ -38,13 +38,7 @@ def membership_audit(
     unknown = set(attacks) - set(MIA_ATTACKS)
     if unknown:
         raise InputError(f"unknown attack {sorted(unknown)[0]!r}; choose from {', '.join(MIA_ATTACKS)}")
-    r = read_ratings(data)
-    seqs = [s for s in positive_sequences(r) if len(s)]
-    if users is not None:
-        pick = np.sort(np.random.default_rng([seed, 9]).permutation(len(seqs))[:users])
-        seqs = [seqs[i] for i in pick]
-    build = nonprivate_builder(r.item_ids) if epsilon is None else dp_builder(r.item_ids, epsilon=epsilon, delta=delta)
-    bound_delta = delta if delta is not None or epsilon is None else 1.0 / len(seqs)
+    r, seqs, build, bound_delta = attack_population(data, users=users, seed=seed, epsilon=epsilon, delta=delta)
     game = membership_game(seqs, build, seed=seed)
     out = []
     if "lira" in attacks:
@@ -86,3 +80,18 @@ def ldp_attribute_audit(data: str | Path, *, epsilons: Sequence[float], folds: i
 def strongest(results: list[AttackResult]) -> AttackResult:
     """The attack with the highest AUC (ties: the first)."""
     return max(results, key=lambda res: res.metrics()["auc"])
+
+
+def attack_population(data, *, users, seed, epsilon, delta):
+    """What every catalog attack starts from: the ratings, the users' liked-item sequences (a seeded
+    subsample of ``users`` when given), the catalog builder (DP at ``epsilon``), and the δ of the ε bound
+    (1 / users when only ε is given)."""
+    r = read_ratings(data)
+    seqs = [s for s in positive_sequences(r) if len(s)]
+    if users is not None:
+        pick = np.sort(np.random.default_rng([seed, 9]).permutation(len(seqs))[:users])
+        seqs = [seqs[i] for i in pick]
+    build = nonprivate_builder(r.item_ids) if epsilon is None else dp_builder(r.item_ids, epsilon=epsilon, delta=delta)
+    bound_delta = delta if delta is not None or epsilon is None else 1.0 / len(seqs)
+    return r, seqs, build, bound_delta
+

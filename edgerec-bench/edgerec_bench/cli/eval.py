@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -34,19 +36,8 @@ def movielens(
     """Leave-last-out ranking on MovieLens: NDCG@10, HR@10, MRR for edgerec, popularity and item-kNN."""
     from edgerec_bench.eval.movielens import evaluate_movielens, write_predictions
 
-    embed = None
-    if text:
-        from edgerec.models.embed_cache import embed_catalog
-
-        def embed(texts):
-            return embed_catalog(texts, progress=True)
-
-    with progress_bar("{task.description}") as bar:
-        task = bar.add_task("ranking users", total=None)
-
-        def progress(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=stage, completed=done, total=total)
-
+    embed = _text_embedder() if text else None
+    with _stage_progress() as progress:
         result = evaluate_movielens(data, embed=embed, ablation=ablation, validation=validation, progress=progress,
                                     epsilon=epsilon, delta=delta)
     write_predictions(out, result.predictions)
@@ -89,19 +80,8 @@ def privacy(
         eps = [float(e) for e in epsilons.split(",") if e.strip()]
     except ValueError:
         raise InputError(f"--epsilons must be numbers separated by commas, not {epsilons!r}") from None
-    embed = None
-    if text:
-        from edgerec.models.embed_cache import embed_catalog
-
-        def embed(texts):
-            return embed_catalog(texts, progress=True)
-
-    with progress_bar("{task.description}") as bar:
-        task = bar.add_task("ranking users", total=None)
-
-        def progress(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=stage, completed=done, total=total)
-
+    embed = _text_embedder() if text else None
+    with _stage_progress() as progress:
         report = evaluate_privacy(data, eps, delta=delta, embed=embed, validation=validation,
                                   forget_users=forget_users, repeats=repeats, dpsgd=dpsgd, progress=progress)
     if json_out:
@@ -232,3 +212,19 @@ def extraction(
     typer.echo(f"{'metric':22s} {'extracted':>10s} {'true actions':>13s}")
     for key, value in report["routines"].items():
         typer.echo(f"{key:22s} {value:10.3f} {report['routines_true_actions'][key]:13.3f}")
+
+
+def _text_embedder():
+    """The default embedder over catalog text (cached; a bar the first time a catalog is embedded)."""
+    from edgerec.models.embed_cache import embed_catalog
+
+    return lambda texts: embed_catalog(texts, progress=True)
+
+
+@contextmanager
+def _stage_progress():
+    """A progress bar whose label follows the evaluation's stage: yields ``progress(stage, done, total)``."""
+    with progress_bar("{task.description}") as bar:
+        task = bar.add_task("ranking users", total=None)
+        yield lambda stage, done, total: bar.update(task, description=stage, completed=done, total=total)
+
