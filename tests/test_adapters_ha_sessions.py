@@ -109,10 +109,11 @@ def test_mine_ha_routines_finds_the_routines_in_a_store(db_path):
                 "actions": {"light_hall": {"on": True, "brightness": 40, "color_temp": 2700}}} in routines
         assert {"triggers": {"weather": "rainy"},
                 "actions": {"alarm_control_panel_home": {"armed": True, "arm_mode": "night"}}} in routines
-        timed, text = suggest_automations(store, "u1")
+        timed, text, schema = suggest_automations(store, "u1")
         assert [{k: r[k] for k in ("triggers", "actions")} for r in timed] == routines
         morning = next(r for r in timed if r["triggers"].get("time_of_day") == "morning")
         assert morning["at"] == "07:05" and morning["support"] >= 25
         assert "light.turn_on" in text and "alarm_control_panel.alarm_arm_night" in text
+        assert "light_hall" in schema.names
         with pytest.raises(UnknownUserError):
             mine_ha_routines(store, "nobody")

@@ -25,7 +25,7 @@ The API, re-exported from the modules that hold it:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from edgerec.adapters.ha_automations import automations_to_routines, routines_to_automations
 from edgerec.adapters.ha_events import HaImport, import_home_assistant, observe_entities, parse_ha_records
@@ -36,10 +36,18 @@ from edgerec.adapters.ha_states import EVENT_TYPE, HUB_USER
 
 __all__ = ["HUB_USER", "EVENT_TYPE", "DEFAULT_GAP", "HaImport", "parse_ha_records", "import_home_assistant",
            "observe_entities", "derive_schema", "device_key", "entity_of", "ha_sessions", "mine_ha_routines",
-           "routines_to_automations", "automations_to_routines", "suggest_automations"]
+           "routines_to_automations", "automations_to_routines", "Suggestions", "suggest_automations"]
 
 
-def suggest_automations(store: Any, user: str, **mining: Any) -> tuple[list[dict], str]:
+class Suggestions(NamedTuple):
+    """What :func:`suggest_automations` gives: the routines, their automation YAML, and the schema behind both."""
+
+    routines: list[dict]
+    yaml: str
+    schema: Any
+
+
+def suggest_automations(store: Any, user: str, **mining: Any) -> Suggestions:
     """``user``'s mined routines and the automation YAML that proposes them (nothing is applied).
 
     The schema is derived from the user's and the hub's events; the weather
@@ -53,5 +61,5 @@ def suggest_automations(store: Any, user: str, **mining: Any) -> tuple[list[dict
     weather = weather_entity_of(events)
     unit = next((e.context.get("attributes", {}).get("temperature_unit") for e in reversed(events)
                  if e.item == weather and e.context), None) if weather else None
-    return routines, routines_to_automations(routines, schema, weather_entity=weather,
-                                             temperature_unit=unit or "°C")
+    text = routines_to_automations(routines, schema, weather_entity=weather, temperature_unit=unit or "°C")
+    return Suggestions(routines, text, schema)
