@@ -58,6 +58,21 @@ def _yaml():
     return yaml
 
 
+def _dump(data: Any) -> str:
+    """Block-style YAML with every ``HH:MM:SS`` quoted (YAML 1.1 would read ``17:00:00`` as a number)."""
+    yaml = _yaml()
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text(dumper: Any, value: str) -> Any:
+        style = "'" if len(value) == 8 and value[2] == value[5] == ":" else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Dumper.add_representer(str, text)
+    return yaml.dump(data, Dumper=Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+
+
 def _fahrenheit(unit: str) -> bool:
     return unit.strip("° ").upper() == "F"
 
@@ -205,7 +220,7 @@ def routines_to_automations(routines: Sequence[Mapping[str, Any]], schema: Devic
     """
     found = [automation(r, schema, weather_entity=weather_entity or "weather.home",
                         temperature_unit=temperature_unit) for r in routines]
-    return _yaml().safe_dump(found, sort_keys=False, allow_unicode=True, default_flow_style=False, width=100)
+    return _dump(found)
 
 
 # -- back -----------------------------------------------------------------------------

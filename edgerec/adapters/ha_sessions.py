@@ -11,7 +11,8 @@ actions); its context is read when it starts:
 * ``weather`` and ``outdoor_temp`` from the latest ``weather.*`` state and its
   ``temperature`` attribute.
 
-Routines are then mined with :func:`edgerec.profile.mining.mine_routines`.
+Routines are then mined with :func:`edgerec.profile.mining.mine_routines`; a
+sun phase the routine's time of day already implies is dropped (:func:`drop_implied_sun`).
 Changes made under :data:`~edgerec.adapters.ha_states.HUB_USER` (devices,
 automations, sensors) give context and are never a person's actions.
 
@@ -44,7 +45,7 @@ from edgerec.store.event import parse_ts
 from edgerec.timectx import local_context, to_local
 
 __all__ = ["DEFAULT_GAP", "HaSession", "cut_sessions", "ha_sessions", "ha_events_of", "weather_entity_of",
-           "mine_ha_routines"]
+           "drop_implied_sun", "mine_ha_routines"]
 
 #: Changes of one person further apart than this start a new session.
 DEFAULT_GAP = timedelta(minutes=10)
@@ -174,6 +175,30 @@ def _typical_time(starts: Sequence[datetime], tz: str | tzinfo | None) -> str:
     return f"{middle // 60:02d}:{middle % 60:02d}"
 
 
+def drop_implied_sun(triggers: dict[str, str], sessions: Sequence[HaSession], *, share: float = 0.97,
+                     least: int = 10) -> dict[str, str]:
+    """``triggers`` without a ``sun_phase`` that their ``time_of_day`` implies in these sessions.
+
+    The sun phase follows the clock: in spring every afternoon is in daylight.
+    When at least ``share`` of the (at least ``least``) sessions at the
+    trigger's time of day have the trigger's sun phase, the phase adds nothing
+    and is dropped. The miner's own implication pruning checks such links
+    against sessions no routine explains, which are few on a hub; this one is
+    known in advance, so it is applied directly.
+
+    >>> s = [HaSession("u", None, {"time_of_day": "afternoon", "sun_phase": "daylight"}, frozenset())] * 12
+    >>> drop_implied_sun({"time_of_day": "afternoon", "sun_phase": "daylight"}, s)
+    {'time_of_day': 'afternoon'}
+    """
+    tod, sun = triggers.get("time_of_day"), triggers.get("sun_phase")
+    if tod is None or sun is None:
+        return triggers
+    at_tod = [s for s in sessions if s.meta.get("time_of_day") == tod]
+    if len(at_tod) >= least and sum(s.meta.get("sun_phase") == sun for s in at_tod) >= share * len(at_tod):
+        return {k: v for k, v in triggers.items() if k != "sun_phase"}
+    return triggers
+
+
 def mine_ha_routines(store: Any, user: str, schema: DeviceSchema | None = None, *,
                      config: MiningConfig = MiningConfig(), gap: timedelta = DEFAULT_GAP,
                      with_times: bool = False, events: Sequence[Any] | None = None) -> list[dict]:
@@ -194,6 +219,7 @@ def mine_ha_routines(store: Any, user: str, schema: DeviceSchema | None = None, 
     routines = []
     for routine in mined:
         found = routine_dict(routine)
+        found["triggers"] = drop_implied_sun(found["triggers"], sessions)
         if with_times:
             found["support"] = routine.support
             found["at"] = _typical_time([sessions[i].start for i in routine.sessions], store.timezone)

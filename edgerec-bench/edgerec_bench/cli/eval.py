@@ -111,6 +111,34 @@ def privacy(
                    f"fresh noise {u['ndcg@10_rebuild_fresh_noise']:.4f}")
 
 
+@app.command("home-assistant")
+@cli_errors
+def home_assistant(
+    data: Annotated[Path, typer.Option("--data", help="A folder from `edgerec datasets home-assistant` (events.jsonl, "
+                                                      "routines.jsonl, meta.json).")],
+    yaml_dir: Annotated[Optional[Path], typer.Option("--yaml-dir", help="Also keep each person's automations here "
+                                                     "as <user>.yaml.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Import an HA event stream into an encrypted store, mine, write automation YAML, read it back, score it."""
+    from edgerec_bench.eval.home_assistant import evaluate_home_assistant
+
+    with _stage_progress() as progress:
+        report = evaluate_home_assistant(data, progress=progress, keep_yaml=yaml_dir)
+    if json_out:
+        print_json(report)
+        return
+    imp = report["import"]
+    typer.echo(f"imported {imp['imported']} state changes, skipped {imp['skipped']}, in {imp['seconds']:.1f} s; "
+               f"{report['users']} people, seed {report['seed']}, {report['timezone']}")
+    typer.echo(f"{'metric':22s} {'automations':>12s} {'before YAML':>12s} {'clock only':>11s}")
+    for key, value in report["metrics"].items():
+        typer.echo(f"{key:22s} {value:12.3f} {report['metrics_before_yaml'][key]:12.3f} "
+                   f"{report['metrics_clock_only'][key]:11.3f}")
+    slowest = max(u["mine_seconds"] for u in report["per_user"])
+    typer.echo(f"slowest person {slowest:.2f} s, total {report['seconds']:.1f} s, peak RSS {report['peak_rss_mb']:.0f} MB")
+
+
 class ExtractorChoice(str, Enum):
     """The session extractors (see edgerec.profile.hybrid)."""
 
