@@ -88,7 +88,7 @@ class Hub:
         self.out.mkdir(parents=True, exist_ok=True)
         self.stop = threading.Event()
         self.llm = None
-        self.counts = {"read": 0, "logged": 0, "skipped": {}, "rebuilds": 0}
+        self.counts = {"read": 0, "logged": 0, "skipped": {}, "rebuilds": 0, "import_seconds": 0.0}
         self.last_rebuild: dict | None = None
         self.new_events, self.last_rebuild_at = 0, time.monotonic()
         self.receipts_seen = len(store.receipts())
@@ -120,7 +120,9 @@ class Hub:
         """Log HA lines in batches; after each, save where the input stands, so a restart goes on from there."""
         for start in range(0, len(lines), BATCH_LINES):
             batch = lines[start:start + BATCH_LINES]
+            started = time.perf_counter()
             result = import_home_assistant(self.store, batch)
+            self.counts["import_seconds"] += time.perf_counter() - started
             self.counts["read"] += len(batch)
             self.counts["logged"] += len(result.events)
             for kind, n in result.skipped.items():
@@ -139,7 +141,9 @@ class Hub:
         if self.args.llm and self.llm is None:
             from edgerec.models.llm import LocalLLM  # llama.cpp loads only when the LLM is asked for
 
+            started = time.perf_counter()
             self.llm = LocalLLM()
+            self.counts["llm_load_seconds"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
         summary = rebuild_all(self.store, self.out, llm=self.llm)
         self.counts["rebuilds"] += 1
@@ -153,8 +157,10 @@ class Hub:
         write_json(self.out / STATUS_FILE, {
             "state": state, "updated_at": _now(), "input": str(self.args.input),
             "lines_read": self.counts["read"], "events_logged": self.counts["logged"],
-            "skipped": self.counts["skipped"], "events_in_store": self.store.count(),
+            "skipped": self.counts["skipped"], "import_seconds": round(self.counts["import_seconds"], 3),
+            "events_in_store": self.store.count(),
             "rebuilds": self.counts["rebuilds"], "last_rebuild": self.last_rebuild, "llm": bool(self.args.llm),
+            "llm_load_seconds": self.counts.get("llm_load_seconds"),
             "peak_rss_mb": round(peak_rss_mb(), 1),
         })
 
@@ -175,7 +181,7 @@ class Hub:
             elif rebuild_due(self.new_events, time.monotonic() - self.last_rebuild_at,
                              every_events=self.args.rebuild_events, every_seconds=self.args.rebuild_seconds):
                 self.rebuild("new events")
-            else:
+            elif not lines:
                 continue
             self.write_status("running")
         if self.args.once:

@@ -37,7 +37,7 @@ def suggestion_file(user: str) -> str:
     >>> suggestion_file("9f1c2b7e0a")
     'automations-9f1c2b7e0a.yaml'
     >>> suggestion_file("../etc/x")
-    'automations-etc_x-1d2b4b0a.yaml'
+    'automations-etc_x-2215be8e.yaml'
     """
     safe = re.sub(r"[^A-Za-z0-9_-]+", "_", user).strip("_")[:64] or "user"
     if safe != user:
