@@ -9,7 +9,8 @@ The API, re-exported from the modules that hold it:
 * :func:`ha_sessions`, :func:`mine_ha_routines` (:mod:`~edgerec.adapters.ha_sessions`):
   people's changes as sessions with hub and clock context, mined into routines;
 * :func:`routines_to_automations`, :func:`automations_to_routines`
-  (:mod:`~edgerec.adapters.ha_automations`): routines as automation YAML, and back;
+  (:mod:`~edgerec.adapters.ha_automations`, :mod:`~edgerec.adapters.ha_automations_read`):
+  routines as automation YAML, and back;
 * :func:`suggest_automations`: the last two steps for one person of a store.
 
 >>> from edgerec import EventStore
@@ -27,7 +28,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from edgerec.adapters.ha_automations import automations_to_routines, routines_to_automations
+from edgerec.adapters.ha_automations import routines_to_automations
+from edgerec.adapters.ha_automations_read import automations_to_routines
 from edgerec.adapters.ha_events import HaImport, import_home_assistant, observe_entities, parse_ha_records
 from edgerec.adapters.ha_schema import derive_schema, device_key, entity_of
 from edgerec.adapters.ha_sessions import (DEFAULT_GAP, ha_events_of, ha_sessions, mine_ha_routines,
