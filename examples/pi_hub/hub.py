@@ -61,8 +61,18 @@ def write_json(path: Path, data: dict) -> None:
 
 
 def peak_rss_mb() -> float:
-    """This process's peak resident memory in MB (Linux reports kilobytes)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory in MB.
+
+    On Linux it is ``VmHWM`` of ``/proc/self/status``, the high-water mark of this program alone:
+    ``ru_maxrss`` also keeps the resident size of the process that started this one, from
+    before ``exec``. Elsewhere ``ru_maxrss`` (bytes on macOS).
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+    except (OSError, StopIteration, ValueError):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def open_store(db: Path, key_file: Path | None, tz: str | None) -> EventStore:
