@@ -35,7 +35,8 @@ def test_bench_hub_measures_the_hub_process_against_an_empty_stream():
     assert 0 < figures["rebuild_s"] < figures["hub_wall_s"] and figures["import_s"] > 0
     # the hub's own process (Python, edgerec, scrypt's 32 MB), not this test's; 20 sessions add little to it
     assert figures["baseline_peak_rss_mb"] > 20 and figures["peak_rss_mb"] > figures["baseline_peak_rss_mb"] - 5
-    assert figures["target_rss_mb"] == 300 and figures["summary_sources"][0].startswith("template")
+    assert figures["target_rss_mb"] == 300 and list(figures["summary_sources"].values()) == [1]
+    assert next(iter(figures["summary_sources"])).startswith("template (no LLM")
     assert figures["meets_targets"] == (figures["peak_rss_mb"] <= 300 and figures["rebuild_s"] <= 60)
     assert figures["cpus"] >= 1 and figures["llm_load_s"] is None
 
@@ -52,4 +53,5 @@ def test_bench_hub_with_the_llm_loads_the_model_in_the_hub():
     figures = json.loads(result.stdout)
     assert figures["llm"] is True and figures["target_rss_mb"] == 1000 and figures["llm_load_s"] > 0
     assert figures["peak_rss_mb"] > figures["baseline_peak_rss_mb"] + 50  # the GGUF and llama.cpp are in the hub
+    assert sum(figures["summary_sources"].values()) == 1
     assert all(s.startswith(("llm:", "template (the LLM")) for s in figures["summary_sources"])

@@ -220,7 +220,7 @@ def hub(
     load = f"   LLM load {figures['llm_load_s']:.2f} s" if figures["llm_load_s"] is not None else ""
     typer.echo(f"import {figures['import_s']:.2f} s{load}   rebuild {figures['rebuild_s']:.2f} s "
                f"(target <= {figures['target_rebuild_s']:.0f} s)   {figures['routines']} routines, "
-               f"summary: {', '.join(figures['summary_sources'])}")
+               "summaries: " + "; ".join(f"{n} x {source}" for source, n in figures["summary_sources"].items()))
     typer.echo(f"peak RSS {figures['peak_rss_mb']:.0f} MB with{'' if figures['llm'] else 'out'} the LLM "
                f"(target <= {figures['target_rss_mb']:.0f} MB; the hub on an empty stream: "
                f"{figures['baseline_peak_rss_mb']:.0f} MB)   {'meets' if figures['meets_targets'] else 'MISSES'} the targets")

@@ -138,7 +138,10 @@ def bench_hub(*, sessions: int = 200, users: int = 1, seed: int = 0, llm: bool =
         state = run["status"]
         with EventStore.open(tmp / "run" / "hub.db", passphrase=_PASSPHRASE) as store:
             people = [u for u in store.users() if u != HUB_USER]
-            sources = sorted({(store.get_doc(u, PROFILE_DOC) or {}).get("summary_source", "none") for u in people})
+            sources: dict[str, int] = {}
+            for user in people:
+                source = (store.get_doc(user, PROFILE_DOC) or {}).get("summary_source", "none")
+                sources[source] = sources.get(source, 0) + 1
     rebuild = state["last_rebuild"]
     rss_target = TARGETS["rss_mb_llm" if llm else "rss_mb_no_llm"]
     return {
@@ -148,7 +151,7 @@ def bench_hub(*, sessions: int = 200, users: int = 1, seed: int = 0, llm: bool =
         "load_avg_1m": round(os.getloadavg()[0], 2),
         "import_s": state["import_seconds"], "llm_load_s": state.get("llm_load_seconds"),
         "rebuild_s": rebuild["seconds"], "hub_wall_s": run["wall_s"],
-        "routines": rebuild["routines"], "summary_sources": sources,
+        "routines": rebuild["routines"], "summary_sources": dict(sorted(sources.items())),
         "peak_rss_mb": run["peak_rss_mb"], "baseline_peak_rss_mb": base["peak_rss_mb"],
         "baseline_wall_s": base["wall_s"],
         "target_rss_mb": rss_target, "target_rebuild_s": TARGETS["rebuild_s"],
