@@ -169,11 +169,15 @@ def test_a_growing_file_is_followed_and_a_forget_through_the_cli_reaches_the_sug
     assert missing.exit_code == 2 and gone in missing.stderr
 
 
-def test_the_hub_refuses_to_start_without_a_key_in_one_line(tmp_path):
+def test_the_hub_refuses_to_start_without_a_usable_key_in_one_line(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "EDGEREC_PASSPHRASE"} | {"PYTHONPATH": source_pythonpath()}
     done = subprocess.run([sys.executable, str(HUB_DIR / "hub.py"), "--db", str(tmp_path / "hub.db"), "--once"],
                           capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode != 0 and "EDGEREC_PASSPHRASE" in done.stderr and "Traceback" not in done.stderr
+    missing = subprocess.run([sys.executable, str(HUB_DIR / "hub.py"), "--db", str(tmp_path / "hub.db"), "--once",
+                              "--key-file", str(tmp_path / "no.key")], capture_output=True, text=True, env=env,
+                             timeout=60, stdin=subprocess.DEVNULL)
+    assert missing.returncode != 0 and "no.key" in missing.stderr and "Traceback" not in missing.stderr
     assert not (tmp_path / "hub.db").exists()
 
 

@@ -78,7 +78,10 @@ def peak_rss_mb() -> float:
 def open_store(db: Path, key_file: Path | None, tz: str | None) -> EventStore:
     """Open the hub's store, or create it: the key from ``--key-file``, else EDGEREC_PASSPHRASE."""
     if key_file is not None:
-        secret = {"key": key_file.read_bytes()}
+        try:
+            secret = {"key": key_file.read_bytes()}
+        except OSError as exc:
+            raise SystemExit(f"pi_hub: cannot read the key file {key_file}: {exc.strerror}") from None
     elif os.environ.get("EDGEREC_PASSPHRASE"):
         secret = {"passphrase": os.environ["EDGEREC_PASSPHRASE"]}
     else:
@@ -147,13 +150,15 @@ class Hub:
         seen, self.receipts_seen = self.receipts_seen, receipts
         return receipts != seen
 
-    def rebuild(self, reason: str) -> None:
-        if self.args.llm and self.llm is None:
-            from edgerec.models.llm import LocalLLM  # llama.cpp loads only when the LLM is asked for
+    def load_llm(self) -> None:
+        """Load the on-device LLM once, kept for every rebuild (llama.cpp is imported only here)."""
+        from edgerec.models.llm import LocalLLM
 
-            started = time.perf_counter()
-            self.llm = LocalLLM()
-            self.counts["llm_load_seconds"] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
+        self.llm = LocalLLM()  # without edgerec[llm]: MissingExtraError, naming the pip install
+        self.counts["llm_load_seconds"] = round(time.perf_counter() - started, 3)
+
+    def rebuild(self, reason: str) -> None:
         started = time.perf_counter()
         summary = rebuild_all(self.store, self.out, llm=self.llm)
         self.counts["rebuilds"] += 1
@@ -176,6 +181,8 @@ class Hub:
 
     def run(self) -> None:
         """Follow the input until stopped; with ``--once``, read it to its end, rebuild once and return."""
+        if self.args.llm:
+            self.load_llm()  # before reading anything: a missing extra stops the hub at once
         if not self.args.once and self.store.users():
             self.rebuild("start")  # suggestions as of the store, after a restart or a forget while down
         self.write_status("running")
