@@ -35,7 +35,7 @@ def hub(tmp_path, db_path):
     return ["--db", db_path, "--key-file", key]
 
 
-def test_import_home_assistant_counts_what_it_skips(hub, stream):
+def test_import_home_assistant_counts_what_it_skips(hub, stream, tmp_path):
     result = run("import", "--format", "home-assistant", stream / "events.jsonl", *hub, "--json")
     assert result.exit_code == 0, result.output
     counts = json.loads(result.stdout)
@@ -49,6 +49,9 @@ def test_import_home_assistant_counts_what_it_skips(hub, stream):
         assert store.count(type="ha_state") == counts["imported"]
     text = run("import", "--format", "home-assistant", stream / "events.jsonl", *hub)
     assert text.exit_code == 0 and "skipped" in text.stdout and "call_service" in text.stdout
+    own = tmp_path / "own.jsonl"
+    own.write_text('{"user": "a", "type": "play", "ts": "2026-01-01T00:00:00Z"}\n')
+    assert json.loads(run("import", own, *hub, "--json").stdout) == {"imported": 1, "skipped": 0, "db": str(hub[1])}
 
 
 def test_import_home_assistant_bad_lines_counted_or_strict(hub, tmp_path):
