@@ -135,7 +135,7 @@ ROUTINE = st.fixed_dictionaries({
     "actions": _device_actions()})
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.lists(ROUTINE, max_size=4), st.sampled_from(["°C", "°F"]),
        st.one_of(st.none(), st.times().map(lambda t: t.strftime("%H:%M"))))
 def test_routines_to_yaml_and_back_is_the_identity(routines, unit, at):

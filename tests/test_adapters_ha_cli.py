@@ -1,6 +1,7 @@
 """``edgerec import --format home-assistant`` and ``edgerec profile automations`` through CliRunner, on a real store."""
 
 import json
+import re
 
 import pytest
 import yaml
@@ -10,7 +11,7 @@ from edgerec.adapters.home_assistant import automations_to_routines, derive_sche
 from edgerec.cli.main import app
 from edgerec.store import EventStore
 from edgerec_bench.datasets.home_assistant import generate
-from helpers import KEY, user_error
+from helpers import KEY, REPO, user_error
 
 runner = CliRunner()
 
@@ -34,7 +35,7 @@ def hub(tmp_path, db_path):
     return ["--db", db_path, "--key-file", key]
 
 
-def test_import_home_assistant_counts_what_it_skips(hub, stream):
+def test_import_home_assistant_counts_what_it_skips(hub, stream, tmp_path):
     result = run("import", "--format", "home-assistant", stream / "events.jsonl", *hub, "--json")
     assert result.exit_code == 0, result.output
     counts = json.loads(result.stdout)
@@ -48,6 +49,9 @@ def test_import_home_assistant_counts_what_it_skips(hub, stream):
         assert store.count(type="ha_state") == counts["imported"]
     text = run("import", "--format", "home-assistant", stream / "events.jsonl", *hub)
     assert text.exit_code == 0 and "skipped" in text.stdout and "call_service" in text.stdout
+    own = tmp_path / "own.jsonl"
+    own.write_text('{"user": "a", "type": "play", "ts": "2026-01-01T00:00:00Z"}\n')
+    assert json.loads(run("import", own, *hub, "--json").stdout) == {"imported": 1, "skipped": 0, "db": str(hub[1])}
 
 
 def test_import_home_assistant_bad_lines_counted_or_strict(hub, tmp_path):
@@ -83,3 +87,13 @@ def test_profile_automations_writes_reviewable_yaml_and_never_applies_it(hub, st
     with EventStore.open(hub[1], key=KEY) as store:
         assert store.count() == before  # suggesting wrote nothing into the store
     user_error(run("profile", "automations", "--user", "nobody", *hub), "unknown user")
+
+
+def test_the_python_snippet_of_the_docs_page_runs(stream, tmp_path, monkeypatch, capsys):
+    text = (REPO / "docs" / "home-assistant.md").read_text(encoding="utf-8")
+    (snippet,) = re.findall(r"^```python\n(.*?)^```", text, re.S | re.M)
+    (tmp_path / "events.jsonl").write_bytes((stream / "events.jsonl").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    exec(compile(snippet, "docs/home-assistant.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "'imported':" in printed and "initial_state: false" in printed

@@ -63,7 +63,7 @@ def _dump(data: Any) -> str:
     """Block-style YAML with every ``HH:MM:SS`` quoted (YAML 1.1 would read ``17:00:00`` as a number)."""
     yaml = yaml_module()
 
-    class Dumper(yaml.SafeDumper):
+    class Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # libyaml when PyYAML was built with it
         pass
 
     def text(dumper: Any, value: str) -> Any:

@@ -166,7 +166,7 @@ def automations_to_routines(yaml_text: str, schema: DeviceSchema, *, temperature
     """
     yaml = yaml_module()
     try:
-        loaded = yaml.safe_load(yaml_text)
+        loaded = yaml.load(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         raise InputError(f"the automations are not valid YAML: {str(exc).splitlines()[0]}") from None
     if isinstance(loaded, Mapping) and "automation" in loaded:

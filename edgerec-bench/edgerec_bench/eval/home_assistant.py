@@ -99,7 +99,8 @@ def evaluate_home_assistant(data: str | Path, *, progress: Callable[[str, int, i
                 sessions = sum(r["support"] for r in suggested.routines)
                 per_user.append({"user": row["user"], "routines": len(row["routines"]), "automations": len(read),
                                  "yaml_round_trip_exact": read == mined, "mine_seconds": round(seconds, 3),
-                                 "sessions_in_routines": sessions, **score_users([row["routines"]], [read])})
+                                 "sessions_in_routines": sessions,
+                                 **(score_users([row["routines"]], [read]) if row["routines"] else {})})
             if progress:
                 progress("mining", len(rows), len(rows))
     report["metrics"] = score_users(truth, back)
