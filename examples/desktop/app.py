@@ -108,14 +108,14 @@ class App:
     def _build(self) -> None:
         top = ttk.Frame(self.root, padding=10)
         top.pack(fill="both", expand=True)
-        top.columnconfigure(0, weight=5)
-        top.columnconfigure(1, weight=4)
+        top.columnconfigure(0, weight=3, uniform="side")
+        top.columnconfigure(1, weight=2, uniform="side")
         top.rowconfigure(0, weight=3)
         top.rowconfigure(1, weight=2)
 
         recs = ttk.LabelFrame(top, text="Recommended for you (new albums)", padding=6)
         recs.grid(row=0, column=0, sticky="nsew", padx=(0, 6))
-        self.rec_tree = self._tree(recs, {"album": 180, "artist": 150, "score": 50, "why": 250})
+        self.rec_tree = self._tree(recs, {"album": 190, "artist": 160, "score": 50, "why": 270})
         row = ttk.Frame(recs)
         row.pack(fill="x")
         self._button(row, "play", "Play", self.on_play)
@@ -123,7 +123,7 @@ class App:
 
         hist = ttk.LabelFrame(top, text="Your listening", padding=6)
         hist.grid(row=0, column=1, sticky="nsew")
-        self.hist_tree = self._tree(hist, {"album": 190, "artist": 150, "you": 110})
+        self.hist_tree = self._tree(hist, {"album": 190, "artist": 140, "you": 110})
         row = ttk.Frame(hist)
         row.pack(fill="x")
         self._button(row, "forget_item", "Forget this item", self.on_forget_item)
