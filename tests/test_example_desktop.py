@@ -9,6 +9,7 @@ The fast tests above the window test check the example's own logic on a real sto
 
 from __future__ import annotations
 
+import doctest
 import json
 import os
 import select
@@ -29,6 +30,8 @@ DESKTOP = REPO / "examples" / "desktop"
 sys.path.insert(0, str(DESKTOP))
 
 from albums import ALBUMS, BY_ID, candidates  # noqa: E402
+import demo_history  # noqa: E402
+import music_library  # noqa: E402
 from demo_history import demo_events  # noqa: E402
 from music_library import Library, change_line, history_rows, routine_lines  # noqa: E402
 
@@ -58,6 +61,11 @@ def test_history_and_change_lines(store):
     assert change_line(["jazz-01", "folk-01"], ["folk-01", "ambi-01"]) == (
         "Left the list: Blue Lanterns. Entered: Tidal Rooms.")
     assert change_line(["jazz-01"], ["jazz-01"]) == "The recommendations did not change."
+
+
+@pytest.mark.parametrize("module", [music_library, demo_history], ids=lambda m: m.__name__)
+def test_the_examples_docstrings_run(module):
+    assert doctest.testmod(module).failed == 0
 
 
 def test_catalog_ids_are_unique_and_every_album_has_a_line():
@@ -112,12 +120,12 @@ class Window:
         x, y, w, h = box
         self.xdotool("mousemove", str(x + w // 2), str(y + h // 2), "click", "1")
 
-    def press(self, row: dict, button: str, state: dict, what: str, ready=lambda s: True) -> dict:
-        """Select ``row`` (None: none), press the named button, and wait for the window to redraw."""
+    def press(self, button: list[int], what: str, ready, row: dict | None = None) -> dict:
+        """Select ``row`` (if given), click ``button`` (its box), and wait for a state where ``ready`` holds."""
         if row is not None:
             self.click(row["box"])
             time.sleep(0.2)
-        self.click(state["buttons"][button])
+        self.click(button)
         return self.wait(ready, what)
 
     def type_into_dialog(self, name: str, text: str, used: set[str]) -> None:
@@ -191,8 +199,8 @@ def test_the_window_driven_like_a_person(tmp_path, edgerec_home, exported_embedd
         top = state["recommendations"][0]
         item, name = top["id"], BY_ID[top["id"]].title
         before = catalog_position(db, item)
-        state = window.press(top, "not_interested", state, "not interested",
-                             lambda s: s["status"].startswith(f"Not interested in {name}"))
+        state = window.press(state["buttons"]["not_interested"], "not interested",
+                             lambda s: s["status"].startswith(f"Not interested in {name}"), row=top)
         assert not shows(state, item) and f"Left the list: {name}" in state["status"]
         assert [e["type"] for e in store_events(db, "--user", USER, "--item", item)] == ["dismiss"]
         assert catalog_position(db, item) > before
@@ -207,8 +215,8 @@ def test_the_window_driven_like_a_person(tmp_path, edgerec_home, exported_embedd
         gone, gone_title = row["id"], row["values"][0]
         count = len(store_events(db, "--user", USER, "--item", gone))
         assert count > 0
-        state = window.press(row, "forget_item", state, "forget this item",
-                             lambda s: s["status"].startswith(f"Forgot {gone_title}"))
+        state = window.press(state["buttons"]["forget_item"], "forget this item",
+                             lambda s: s["status"].startswith(f"Forgot {gone_title}"), row=row)
         assert f"receipt #1: {count} events" in state["status"]
         assert store_events(db, "--user", USER, "--item", gone) == []
         receipt = json.loads(run_cli("forget", "--db", str(db), "--list", "--json"))[-1]
@@ -218,14 +226,13 @@ def test_the_window_driven_like_a_person(tmp_path, edgerec_home, exported_embedd
 
         # "forget me", cancelled: nothing goes
         kept = len(store_events(db, "--user", USER))
-        state = window.press(None, "forget_me", state, "the confirmation dialog", lambda s: s["dialog"])
-        state = window.press(None, "cancel", {"buttons": state["dialog"]}, "cancel",
-                             lambda s: "cancelled" in s["status"])
+        state = window.press(state["buttons"]["forget_me"], "the confirmation dialog", lambda s: s["dialog"])
+        state = window.press(state["dialog"]["cancel"], "cancel", lambda s: "cancelled" in s["status"])
         assert len(store_events(db, "--user", USER)) == kept
 
         # "forget me", confirmed: the person's events, documents and key are gone
-        state = window.press(None, "forget_me", state, "the confirmation dialog", lambda s: s["dialog"])
-        state = window.press(None, "confirm", {"buttons": state["dialog"]}, "forget me",
+        state = window.press(state["buttons"]["forget_me"], "the confirmation dialog", lambda s: s["dialog"])
+        state = window.press(state["dialog"]["confirm"], "forget me",
                              lambda s: s["status"].startswith(f"Forgot {USER}"))
         assert f"{kept} events" in state["status"] and "1 key destroyed" in state["status"]
         assert store_events(db) == []

@@ -163,7 +163,12 @@ class App:
         self.root.configure(cursor="watch")
         self.root.update_idletasks()
         lib = self.lib
-        history, self.recs = lib.history(), lib.recommendations()
+        try:
+            history, self.recs, profile = lib.history(), lib.recommendations(), lib.profile()
+        except EdgerecError as error:  # e.g. the embed extra is missing: say so in the window
+            self.root.configure(cursor="")
+            self.say(f"Could not read the library: {error}")
+            return
         if before is not None:
             change = f"{change} {change_line(before, [r.id for r in self.recs])}"
         known = bool(history)
@@ -176,7 +181,6 @@ class App:
         for row in history:
             artist = BY_ID[row.id].artist if row.id in BY_ID else ""
             self.hist_tree.insert("", "end", iid=row.id, values=(title(row.id), artist, row.summary()))
-        profile = lib.profile()
         routines = routine_lines(profile["app_routines"]) if profile else []
         self._fill(self.routines, routines or ["No routines yet: they appear after a few weeks of listening."])
         about = [f"Rebuilt just now from your {profile['app_events']} events.", ""] if profile else []
@@ -184,9 +188,13 @@ class App:
         stats = lib.store.stats()
         self.store_line.configure(text=f"Encrypted library: {stats['path']}\n{stats['events']} events  ·  "
                                        f"{stats['forget_receipts']} forget receipts  ·  time zone {stats['timezone']}")
-        self.change = change
-        self.status.configure(text=change)
         self.root.configure(cursor="")
+        self.say(change)
+
+    def say(self, message: str) -> None:
+        """Show ``message`` in the status line."""
+        self.change = message
+        self.status.configure(text=message)
         self.root.update_idletasks()
         self.write_state()
 
@@ -221,7 +229,7 @@ class App:
     def _selected(self, tree: ttk.Treeview, what: str) -> str | None:
         chosen = tree.selection()
         if not chosen:
-            self.refresh(f"Select {what} first.")
+            self.say(f"Select {what} first.")
             return None
         return chosen[0]
 
@@ -253,14 +261,14 @@ class App:
 
     def on_forget_me(self) -> None:
         if not self.lib.known():
-            self.refresh("There is nothing stored about you to forget.")
+            self.say("There is nothing stored about you to forget.")
             return
         dialog = ConfirmForget(self)
         self.root.wait_window(dialog)
         if dialog.answer:
             self._act(self.lib.forget_me, f"Forgot {self.lib.user}: every event, document and the data key")
         else:
-            self.refresh("Forget me cancelled: nothing was deleted.")
+            self.say("Forget me cancelled: nothing was deleted.")
 
     def on_folder(self) -> None:
         folder = filedialog.askdirectory(parent=self.root, title=f"{TITLE}: library folder",
@@ -295,7 +303,8 @@ def open_library(root: tk.Tk, folder: Path, user: str) -> Library | None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--folder", type=Path, help="where the encrypted library is kept (default: $EDGEREC_HOME/desktop)")
+    parser.add_argument("--folder", type=Path,
+                        help="where the encrypted library is kept (default: $EDGEREC_HOME/desktop)")
     parser.add_argument("--user", default=getpass.getuser(), help="whose library (default: your login name)")
     parser.add_argument("--seed-demo", action="store_true", help="log four weeks of made-up listening first")
     parser.add_argument("--state-file", type=Path, help="write what the window shows, as JSON, after each change")

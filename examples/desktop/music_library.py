@@ -133,7 +133,8 @@ def receipt_line(receipt: ForgetReceipt) -> str:
     'receipt #3: 12 events and 1 document deleted, 1 key destroyed'
     """
     keys = f", {_count(receipt.keys_destroyed, 'key')} destroyed" if receipt.keys_destroyed else ""
-    return f"receipt #{receipt.id}: {_count(receipt.events, 'event')} and {_count(receipt.documents, 'document')} deleted{keys}"
+    deleted = f"{_count(receipt.events, 'event')} and {_count(receipt.documents, 'document')}"
+    return f"receipt #{receipt.id}: {deleted} deleted{keys}"
 
 
 def change_line(before: Sequence[str], after: Sequence[str]) -> str:
