@@ -67,6 +67,7 @@ class ConfirmForget(tk.Toplevel):
         self.protocol("WM_DELETE_WINDOW", lambda: self.close(False))
         self.geometry(f"+{app.root.winfo_rootx() + 200}+{app.root.winfo_rooty() + 150}")
         self.cancel.focus_set()
+        self.wait_visibility()
         self.grab_set()
         self.update_idletasks()
         app.write_state(dialog={"confirm": self.confirm, "cancel": self.cancel})
@@ -85,7 +86,6 @@ class App:
         root.geometry("1240x760+0+0")
         self.buttons: dict[str, ttk.Button] = {}
         self._build()
-        root.after(50, lambda: self.refresh(self.change))
 
     # -- layout --------------------------------------------------------------------------
     def _tree(self, parent, columns: dict[str, int]) -> ttk.Treeview:
@@ -318,8 +318,10 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if args.seed_demo and not lib.known():
         lib.log_many(demo_events(args.user, end=date.today(), tz=lib.store.timezone))
-    App(root, lib, args.state_file)
+    app = App(root, lib, args.state_file)
     root.deiconify()
+    root.wait_visibility()  # positions in the state file are only right once the window is on screen
+    root.after_idle(lambda: app.refresh(app.change))
     try:
         root.mainloop()
     finally:
