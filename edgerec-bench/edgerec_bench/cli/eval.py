@@ -70,6 +70,8 @@ def privacy(
                                          "standard deviations are reported).", min=1)] = 1,
     dpsgd: Annotated[bool, typer.Option("--dpsgd/--no-dpsgd", help="Also train DP-SGD item vectors (Opacus) per "
                                         "epsilon: a dpsgd row beside the DP catalog.")] = False,
+    compare_counts: Annotated[bool, typer.Option("--compare-counts", help="Also build the earlier counts-method "
+                                                 "catalog per epsilon (a dp_counts row).")] = False,
     json_out: JsonOption = False,
 ) -> None:
     """NDCG@10 / HR@10 of the user-level DP catalog per epsilon, beside the non-private ranker and DP popularity."""
@@ -83,7 +85,8 @@ def privacy(
     embed = _text_embedder() if text else None
     with _stage_progress() as progress:
         report = evaluate_privacy(data, eps, delta=delta, embed=embed, validation=validation,
-                                  forget_users=forget_users, repeats=repeats, dpsgd=dpsgd, progress=progress)
+                                  forget_users=forget_users, repeats=repeats, dpsgd=dpsgd,
+                                  compare_counts=compare_counts, progress=progress)
     if json_out:
         print_json(report)
         return
@@ -97,6 +100,10 @@ def privacy(
         m = row["dp_catalog"]
         typer.echo(f"{'DP eps=' + format(row['epsilon'], 'g'):18s} {m['ndcg@10']:8.4f} {m['hr@10']:8.4f} "
                    f"{row['ndcg_ratio_to_non_private']:14.2f} {row['dp_popularity']['ndcg@10']:12.4f}")
+        if "dp_counts" in row:
+            c = row["dp_counts"]
+            typer.echo(f"{'DP counts eps=' + format(row['epsilon'], 'g'):18s} {c['ndcg@10']:8.4f} {c['hr@10']:8.4f} "
+                       f"{c['ndcg@10'] / base['ndcg@10']:14.2f}")
         if "dpsgd" in row:
             s = row["dpsgd"]
             typer.echo(f"{'DP-SGD eps=' + format(row['epsilon'], 'g'):18s} {s['ndcg@10']:8.4f} {s['hr@10']:8.4f} "
