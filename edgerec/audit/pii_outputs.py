@@ -27,7 +27,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-__all__ = ["catalog_population", "report_outputs", "catalog_outputs", "file_text", "find_pii_bytes"]
+__all__ = ["catalog_population", "planted_item_events", "report_outputs", "catalog_outputs", "file_text",
+           "find_pii_bytes"]
 
 #: The items of the audit's small catalog (ids an app would use; none personal).
 CATALOG_ITEMS = ["news", "jazz", "weather", "quiz", "podcast-42", "film-noir", "lullabies", "workout-mix"]
