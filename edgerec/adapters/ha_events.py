@@ -82,9 +82,16 @@ def ha_record(record: Any) -> tuple[str, dict | None]:
     """One HA record as ``(kind, event)``: kind is ``"ok"``, ``"malformed"``, another event type,
     ``"entity removed"`` or ``"unchanged"``; event is the store event dict when kind is ``"ok"``.
 
+    A websocket API message (``{"type": "event", "event": {...}}``, what a
+    ``subscribe_events`` client receives) is unwrapped to the event it carries.
+
     >>> ha_record({"event_type": "automation_triggered", "data": {}})
     ('automation_triggered', None)
+    >>> ha_record({"id": 1, "type": "event", "event": {"event_type": "call_service", "data": {}}})
+    ('call_service', None)
     """
+    if isinstance(record, Mapping) and record.get("type") == "event" and isinstance(record.get("event"), Mapping):
+        record = record["event"]
     if not isinstance(record, Mapping) or not isinstance(record.get("event_type"), str):
         return "malformed", None
     if record["event_type"] != "state_changed":
