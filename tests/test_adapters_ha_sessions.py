@@ -117,3 +117,14 @@ def test_mine_ha_routines_finds_the_routines_in_a_store(db_path):
         assert "light_hall" in schema.names
         with pytest.raises(UnknownUserError):
             mine_ha_routines(store, "nobody")
+
+
+def test_profile_builder_mines_ha_device_changes_as_device_routines_not_app_events(db_path):
+    from edgerec.profile.builder import ProfileBuilder
+
+    with EventStore.create(db_path, key=KEY, timezone="UTC") as store:
+        import_home_assistant(store, _household())
+        profile = ProfileBuilder(store).rebuild("u1")
+        assert profile["routines"] == mine_ha_routines(store, "u1")
+        assert profile["app_routines"] == []  # no "ha_state <entity>" app routines
+        assert "light hall on, brightness 40" in profile["summary"] and profile["summary_source"].startswith("template")
