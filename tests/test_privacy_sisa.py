@@ -23,15 +23,16 @@ from edgerec.rank.cooccurrence import ItemNeighbours
 CLUSTERS, PER_CLUSTER, SHARDS, SEED, EPS, DELTA = 3, 5, 3, 11, 4.0, 1e-3
 CONFIG = DpsgdConfig(dim=6, history=8, targets=2, epochs=3, batch_size=64, lr=20.0, top_n=4, model="free",
                      vectors="output")
-FORGET = "forget-me-zq7"
+FORGET, SOLO = "forget-me-zq7", "solo"
 
 
 def _clustered(users: int = 150, seed: int = 5) -> Histories:
-    """Users consume items of one cluster; one distinctive id to forget."""
+    """Users consume items of one cluster; one distinctive id to forget, one user with a single item."""
     rng = np.random.default_rng(seed)
     seqs = [rng.choice(np.arange((u % CLUSTERS) * PER_CLUSTER, (u % CLUSTERS + 1) * PER_CLUSTER), size=6)
             for u in range(users)]
-    ids = [f"u{u}" for u in range(users - 1)] + [FORGET]
+    seqs[-2] = seqs[-2][:1]
+    ids = [f"u{u}" for u in range(users - 2)] + [SOLO, FORGET]
     return Histories.from_arrays(ids, [f"i{i}" for i in range(CLUSTERS * PER_CLUSTER)], seqs)
 
 
@@ -84,6 +85,7 @@ def test_build_trains_one_model_per_shard_at_the_full_epsilon(built):
     assert sum(r["users"] for r in rows) == 150
     assert [r["users"] for r in rows] == [sum(shard_of(u, SHARDS) == s for u in art.histories.user_ids)
                                          for s in range(SHARDS)]
+    assert sum(int(r["ledger"][0]["released"].split("trained on ")[1].split()[0]) for r in rows) == 149  # not solo
     for r in rows:
         (entry,) = r["ledger"]
         assert entry["mechanism"] == "dpsgd" and entry["accountant"] == "prv" and entry["scope"].endswith(str(r["shard"]))
@@ -180,6 +182,16 @@ def test_a_retrain_over_the_budget_is_refused_before_training(built, monkeypatch
     assert "u3" in art.histories.user_ids and art.ledgers == ledgers and art.manifest["unlearned"] == 0
     with pytest.raises(PrivacyBudgetExceeded):
         build_sharded(_clustered(30), epsilon=EPS, delta=DELTA, shards=2, config=CONFIG, budget=EPS / 2)
+
+
+def test_forgetting_a_user_no_model_learned_from_retrains_nothing(built, monkeypatch):
+    art = ShardedArtifact.load(built[1])
+    models, ledgers = [m.vectors.tobytes() for m in art.models], [list(x) for x in art.ledgers]
+    monkeypatch.setattr(dpsgd, "train_item_vectors", lambda *a, **k: pytest.fail("retrained for nothing"))
+    receipt = art.forget_user(SOLO)  # one item: no training example, so no model ever saw them
+    assert receipt.method.startswith("removed") and receipt.exact and receipt.trainings_in_shard == 1
+    assert SOLO not in art.histories.user_ids and art.manifest["users"] == 149 and art.manifest["unlearned"] == 1
+    assert [m.vectors.tobytes() for m in art.models] == models and art.ledgers == ledgers
 
 
 @pytest.mark.slow

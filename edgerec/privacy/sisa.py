@@ -45,7 +45,6 @@ folder never leaves the builder.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 import time
@@ -60,6 +59,7 @@ from edgerec.errors import InputError, PrivacyBudgetExceeded
 from edgerec.privacy import dpsgd
 from edgerec.privacy.data import Histories
 from edgerec.privacy.ledger import Ledger, LedgerEntry
+from edgerec.privacy.shards import AGGREGATES, aggregate_neighbours, aggregate_vectors, shard_of
 from edgerec.rank.catalog import Catalog
 from edgerec.rank.cooccurrence import ItemNeighbours
 
@@ -68,58 +68,6 @@ __all__ = ["FORMAT", "ShardReceipt", "ShardedArtifact", "aggregate_neighbours", 
 
 #: ``format`` of a sharded artifact's manifest.json.
 FORMAT = "edgerec-sharded-dpsgd"
-#: ``aggregate`` methods: mean of the shards' cosines over all items, or of their top-n lists.
-AGGREGATES = ("mean_cosine", "mean_topn")
-
-
-def shard_of(user: str, shards: int) -> int:
-    """The shard of ``user``: SHA-256 of its id modulo ``shards`` (stable across runs and machines).
-
-    >>> shard_of("alice", 4), shard_of("alice", 4) == shard_of("alice", 4), shard_of("alice", 1)
-    (0, True, 0)
-    """
-    if shards < 1:
-        raise InputError(f"shards must be >= 1, not {shards}")
-    return int.from_bytes(hashlib.sha256(str(user).encode("utf-8")).digest()[:8], "big") % shards
-
-
-def aggregate_vectors(vectors: Sequence[np.ndarray]) -> np.ndarray:
-    """Each shard's rows scaled to unit length, side by side, over sqrt(number of shards).
-
-    The cosine of two aggregated rows is the mean of the shards' cosines, so
-    :func:`~edgerec.privacy.dpsgd.cosine_neighbours` of the result ranks items
-    by mean cosine similarity over the shards.
-
-    >>> a, b = np.array([[1.0, 0.0], [0.0, 2.0]]), np.array([[1.0, 0.0], [3.0, 0.0]])
-    >>> agg = aggregate_vectors([a, b])
-    >>> float(agg[0] @ agg[1]), float(agg[1] @ agg[1])
-    (0.5, 1.0)
-    """
-    if not vectors:
-        raise InputError("no shard model to aggregate")
-    units = [v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12) for v in vectors]
-    return np.hstack(units) / np.sqrt(len(units))
-
-
-def aggregate_neighbours(lists: Sequence[ItemNeighbours], top_n: int) -> ItemNeighbours:
-    """Mean of the shards' top-n similarity lists (absent pairs count 0), each item keeping its ``top_n`` best.
-
-    >>> one = ItemNeighbours.from_coo(np.array([0, 1]), np.array([1, 0]), np.array([0.8, 0.8]), 2, top_n=1)
-    >>> none = ItemNeighbours.from_coo(np.zeros(0, int), np.zeros(0, int), np.zeros(0), 2, top_n=1)
-    >>> aggregate_neighbours([one, none], top_n=1).values.tolist()
-    [0.4000000059604645, 0.4000000059604645]
-    """
-    if not lists:
-        raise InputError("no shard model to aggregate")
-    n = lists[0].n_items
-    rows = np.concatenate([np.repeat(np.arange(n), np.diff(nb.indptr)) for nb in lists])
-    cols = np.concatenate([nb.indices.astype(np.int64) for nb in lists])
-    vals = np.concatenate([nb.values.astype(np.float64) for nb in lists])
-    keys, inverse = np.unique(rows * n + cols, return_inverse=True)
-    sums = np.bincount(inverse.ravel(), weights=vals, minlength=len(keys)) / len(lists)
-    return ItemNeighbours.from_coo(keys // n, keys % n, sums, n, top_n=top_n)
-
-
 def default_config(text: bool) -> dpsgd.DpsgdConfig:
     """The DP-SGD settings: the text model with item text, else free output vectors (as ``eval privacy``)."""
     if text:
@@ -269,10 +217,17 @@ class ShardedArtifact:
         n = self.histories.position(user)
         shard = int(self.shards[n])
         spent = self.shard_epsilon(shard)
+        trained_on = len(self.histories.sequences[n]) >= 2  # fewer items: no example, no model ever saw them
         kept = Histories(self.histories.user_ids[:n] + self.histories.user_ids[n + 1:], self.histories.item_ids,
                          self.histories.sequences[:n] + self.histories.sequences[n + 1:])
         old = (self.histories, self.shards)
         self.histories, self.shards = kept, np.delete(self.shards, n)
+        if not trained_on:
+            self.manifest["unlearned"] = self.manifest.get("unlearned", 0) + 1
+            self._update_manifest()
+            return ShardReceipt(user, shard, int(np.sum(self.shards == shard)), len(self.ledgers[shard]), spent,
+                                spent, self.manifest["worst_case_epsilon"], time.perf_counter() - start,
+                                method="removed: no model was trained on them (fewer than two items)")
         try:
             if all(m is None for i, m in enumerate(self.models) if i != shard) and not any(
                     len(self.histories.sequences[i]) >= 2 for i in np.flatnonzero(self.shards == shard)):
