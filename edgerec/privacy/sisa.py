@@ -134,14 +134,12 @@ class ShardedArtifact:
     @property
     def ledger(self) -> Ledger:
         """The ledger of the most exposed users (the shard with the largest epsilon), with the budget."""
-        return Ledger(self.ledgers[self._worst_shard()], self.manifest["budget"]["epsilon"], self.manifest["delta"])
+        return Ledger([LedgerEntry.from_dict(e) for e in self.manifest["ledger"]], self.manifest["budget"]["epsilon"],
+                      self.manifest["delta"])
 
     def shard_epsilon(self, shard: int, extra: Sequence[LedgerEntry] = ()) -> float:
         """Epsilon of ``shard``'s trainings (plus ``extra``) composed by Opacus's PRV accountant."""
         return dpsgd.prv_epsilon([*self.ledgers[shard], *extra], self.manifest["delta"])
-
-    def _worst_shard(self) -> int:
-        return int(np.argmax([self.shard_epsilon(s) for s in range(len(self.ledgers))]))
 
     def to_rank_catalog(self, embeddings: np.ndarray | None = None, **options) -> Catalog:
         """The released aggregate as a ranker catalog (both neighbour slots, popularity)."""
@@ -165,9 +163,9 @@ class ShardedArtifact:
         after = self.shard_epsilon(shard, [plan])
         budget = self.manifest["budget"]["epsilon"]
         if after > budget * (1 + 1e-9):
-            raise PrivacyBudgetExceeded(
-                f"retraining shard {shard} would bring its users to epsilon {after:.3f} at delta {delta:.2g} "
-                f"(PRV), over the budget of {budget:g}")
+            what = "retraining" if self.ledgers[shard] else "training"
+            raise PrivacyBudgetExceeded(f"{what} shard {shard} would bring its users to epsilon {after:.3f} at delta "
+                                        f"{delta:.2g} (PRV), over the budget of {budget:g}")
         seed = secrets.randbits(31) if self.seed is None else self.seed + 1000 * len(self.ledgers[shard]) + shard
         vecs = dpsgd.train_item_vectors(hist, epsilon=eps, delta=delta, config=cfg,
                                         text_embeddings=self.text_embeddings, seed=seed,
