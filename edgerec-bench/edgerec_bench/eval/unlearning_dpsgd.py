@@ -28,7 +28,7 @@ from edgerec.privacy.sisa import ShardedArtifact, build_sharded, default_config,
 from edgerec_bench.datasets.movielens import leave_last_out, load_movielens, movie_text
 from edgerec_bench.eval.privacy import _ranker_scores, histories, rank_all
 
-__all__ = ["evaluate_sharded_dpsgd", "pick_forget_users"]
+__all__ = ["evaluate_sharded_dpsgd", "forget_and_rebuild", "pick_forget_users"]
 
 
 def pick_forget_users(user_ids: Sequence[str], shards: int, n: int, seed: int) -> list[str]:
@@ -100,18 +100,27 @@ def evaluate_sharded_dpsgd(path: str | Path, *, epsilons: Sequence[float] = (1.0
     return out
 
 
+def forget_and_rebuild(art: ShardedArtifact, who: Sequence[str], seed: int) -> tuple[list[dict], ShardedArtifact, float]:
+    """Forget ``who`` from ``art`` one after another, then retrain every shard without them from scratch.
+
+    Returns the receipts, the rebuilt artifact (trained with ``seed``) and the rebuild's seconds.
+    """
+    rest = art.histories  # forgetting replaces art.histories; this one keeps everyone
+    receipts = [art.forget_user(user).to_dict() for user in who]
+    for user in who:
+        rest = rest.without(user)
+    start = time.perf_counter()
+    rebuilt = build_sharded(rest, epsilon=art.manifest["epsilon"], shards=art.manifest["shards"],
+                            delta=art.manifest["delta"], config=art.config, text_embeddings=art.text_embeddings,
+                            aggregate=art.manifest["aggregate"], seed=seed)
+    return receipts, rebuilt, time.perf_counter() - start
+
+
 def _unlearning(art: ShardedArtifact, build_seconds: float, n: int, seed: int, run, splits) -> dict:
     """Forget ``n`` users (one per shard) from ``art``; compare with a full retrain of every shard without them."""
     shards, eps = art.manifest["shards"], art.manifest["epsilon"]
     who = pick_forget_users(art.histories.user_ids, shards, n, seed + 20261202)
-    receipts = [art.forget_user(user).to_dict() for user in who]
-    rest = art.histories
-    for user in who:
-        rest = rest.without(user)
-    start = time.perf_counter()
-    rebuilt = build_sharded(rest, epsilon=eps, shards=shards, delta=art.manifest["delta"], config=art.config,
-                            text_embeddings=art.text_embeddings, aggregate=art.manifest["aggregate"], seed=seed + 1)
-    rebuild_s = time.perf_counter() - start
+    receipts, rebuilt, rebuild_s = forget_and_rebuild(art, who, seed + 1)
     kept = [s for s in splits if s.user not in set(who)]
     after = run(f"after forgetting, {shards} shards", art, kept)
     ref = run(f"rebuild without them, {shards} shards", rebuilt, kept)
