@@ -32,8 +32,10 @@ from the output bias (:meth:`ItemVectors.to_rank_catalog`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import asdict, dataclass
+import functools
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 
@@ -43,7 +45,8 @@ from edgerec.privacy.ledger import LedgerEntry
 from edgerec.rank.catalog import Catalog
 from edgerec.rank.cooccurrence import ItemNeighbours
 
-__all__ = ["DpsgdConfig", "ItemVectors", "cosine_neighbours", "text_basis", "train_item_vectors", "user_examples"]
+__all__ = ["DpsgdConfig", "ItemVectors", "cosine_neighbours", "planned_entry", "prv_epsilon", "text_basis",
+           "train_item_vectors", "user_examples"]
 
 #: Rows of the similarity matrix computed at a time in :func:`cosine_neighbours`.
 _CHUNK = 1024
@@ -211,11 +214,16 @@ def text_basis(embeddings: np.ndarray, dim: int) -> np.ndarray:
 
 def train_item_vectors(hist: Histories, *, epsilon: float | None, delta: float, config: DpsgdConfig | None = None,
                        text_embeddings: np.ndarray | None = None, seed: int = 0,
-                       progress: Callable[[int, int], None] | None = None) -> ItemVectors:
+                       progress: Callable[[int, int], None] | None = None,
+                       noise_multiplier: float | None = None) -> ItemVectors:
     """Train item vectors under user-level (``epsilon``, ``delta``)-DP with Opacus (see module docstring).
 
     ``epsilon=None`` trains the same model with plain SGD (no clipping, no noise, no
     ledger entry): the non-private baseline that membership audits attack.
+    ``noise_multiplier``: the one :func:`planned_entry` calibrated for this
+    training (saves calibrating twice); by default ``make_private_with_epsilon``
+    calibrates it. Either way the epsilon recorded is read back from PRV.
+    """
     """
     cfg = config or DpsgdConfig()
     if epsilon is not None and not epsilon > 0:
@@ -259,10 +267,14 @@ def train_item_vectors(hist: Histories, *, epsilon: float | None, delta: float, 
     with warnings.catch_warnings():  # Opacus warns about its non-cryptographic RNG; noted in docs/privacy.md
         warnings.simplefilter("ignore")
         engine = opacus.PrivacyEngine(accountant="prv") if epsilon is not None else None
-        if engine is not None:
+        if engine is not None and noise_multiplier is None:
             model, optimizer, loader = engine.make_private_with_epsilon(
                 module=model, optimizer=optimizer, data_loader=loader, target_epsilon=float(epsilon),
                 target_delta=float(delta), epochs=cfg.epochs, max_grad_norm=cfg.clip_norm)
+        elif engine is not None:
+            model, optimizer, loader = engine.make_private(
+                module=model, optimizer=optimizer, data_loader=loader, noise_multiplier=float(noise_multiplier),
+                max_grad_norm=cfg.clip_norm)
         losses = []
         for epoch in range(cfg.epochs):
             total, seen = 0.0, 0
@@ -299,6 +311,59 @@ def train_item_vectors(hist: Histories, *, epsilon: float | None, delta: float, 
     bias = inner[1].bias.detach().numpy().astype(np.float64)
     vectors = {"output": w_out, "input": w_in, "both": np.hstack([_unit(w_in), _unit(w_out)])}[cfg.vectors]
     return ItemVectors(list(hist.item_ids), vectors, bias, entry, eps_rdp, cfg, len(users), losses, (w_in, w_out))
+
+
+def planned_entry(examples: int, *, epsilon: float, delta: float, config: DpsgdConfig | None = None,
+                  n_items: int = 0) -> LedgerEntry:
+    """The ``dpsgd`` ledger entry a training on ``examples`` users will record, known before any training.
+
+    The noise multiplier is calibrated as ``make_private_with_epsilon`` does in
+    :func:`train_item_vectors` (Opacus's PRV accountant, sample rate one over
+    the number of batches, ``config.epochs`` epochs), so a caller can check a
+    budget before a single gradient is computed.
+    """
+    cfg = config or DpsgdConfig()
+    if examples < 1:
+        raise InputError("no user has two items: nothing to train on")
+    batches = math.ceil(examples / min(cfg.batch_size, examples))
+    rate = 1.0 / batches
+    noise = _calibrated_noise(float(epsilon), float(delta), rate, cfg.epochs)
+    steps = cfg.epochs * batches
+    entry = LedgerEntry("dpsgd", 0.0, float(delta),
+                        f"item vectors ({n_items} items x {cfg.dim}) trained on {examples} users' histories",
+                        "catalog", "prv", clip_norm=float(cfg.clip_norm), noise_multiplier=noise, steps=steps,
+                        sample_rate=rate)
+    return replace(entry, epsilon=prv_epsilon([entry], delta))
+
+
+@functools.lru_cache(maxsize=64)
+def _calibrated_noise(epsilon: float, delta: float, rate: float, epochs: int) -> float:
+    """Opacus's PRV calibration, as ``make_private_with_epsilon`` runs it (cached: shards often share settings)."""
+    _torch()
+    import warnings
+
+    from opacus.accountants.utils import get_noise_multiplier
+
+    with warnings.catch_warnings():  # PRV's log(0) at sample rate 1 is handled by Opacus
+        warnings.simplefilter("ignore")
+        return float(get_noise_multiplier(target_epsilon=epsilon, target_delta=delta, sample_rate=rate,
+                                          epochs=epochs, accountant="prv"))
+
+
+def prv_epsilon(entries: Sequence[LedgerEntry], delta: float) -> float:
+    """Epsilon at ``delta`` of ``dpsgd`` entries composed by Opacus's PRV accountant (0 for none)."""
+    if not entries:
+        return 0.0
+    _torch()
+    from opacus.accountants import PRVAccountant
+
+    import warnings
+
+    acc = PRVAccountant()
+    acc.history = [(float(e.noise_multiplier), float(e.sample_rate), int(e.steps)) for e in entries]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return float(acc.get_epsilon(delta=float(delta)))
 
 
 def _unit(v: np.ndarray) -> np.ndarray:
