@@ -33,13 +33,14 @@ def events(tmp_path):
             for n, item in enumerate(rng.choice(10, size=5, replace=False)):
                 f.write(json.dumps({"user": f"p{u}", "type": "play", "ts": f"2026-01-01T0{n}:00:00Z",
                                     "item": f"m{item}"}) + "\n")
+    (tmp_path / "items.txt").write_text("\n".join(f"m{i}" for i in range(10)) + "\n")  # the public item list
     return path
 
 
 def test_sharded_build_ledger_forget_round_trip(events, tmp_path):
     out = tmp_path / "catalog"
     r = run("catalog", "build", "--from", events, "--epsilon", "4", "--model", "dpsgd", "--shards", "3",
-            "--out", out, "--json")
+            "--items", tmp_path / "items.txt", "--out", out, "--json")
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
     assert summary["model"] == "dpsgd" and summary["shards"] == 3 and summary["users"] == 40
@@ -70,4 +71,4 @@ def test_sharded_build_options_are_checked(events, tmp_path):
     user_error(run("catalog", "build", "--from", events, "--epsilon", "1", "--model", "nope", "--out",
                    tmp_path / "c"), "counts or dpsgd")
     user_error(run("catalog", "build", "--from", events, "--epsilon", "4", "--model", "dpsgd", "--budget", "1",
-                   "--out", tmp_path / "d"), "over the budget")
+                   "--items", tmp_path / "items.txt", "--out", tmp_path / "d"), "over the budget")

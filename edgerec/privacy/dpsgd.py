@@ -224,7 +224,6 @@ def train_item_vectors(hist: Histories, *, epsilon: float | None, delta: float, 
     training (saves calibrating twice); by default ``make_private_with_epsilon``
     calibrates it. Either way the epsilon recorded is read back from PRV.
     """
-    """
     cfg = config or DpsgdConfig()
     if epsilon is not None and not epsilon > 0:
         raise InputError(f"epsilon must be positive, not {epsilon!r}")
