@@ -91,11 +91,13 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
                      embed: Callable[[list[str]], np.ndarray] | None = None, validation: bool = False,
                      bounds: Bounds | None = None, options: ReleaseOptions | None = None, k: int = 10,
                      forget_users: int = 5, repeats: int = 1, dpsgd: bool = False, dpsgd_config=None,
-                     seed: int = 0, progress: Callable[[str, int, int], None] | None = None) -> dict:
+                     fleet=None, seed: int = 0, progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Everything ``eval privacy`` prints, as one JSON-ready dict (see module docstring).
 
     OpenDP's noise cannot be seeded, so ``repeats`` builds each epsilon that many
     times with fresh noise; the figures are means, with their standard deviations.
+    ``fleet`` (a :class:`edgerec_bench.eval.privacy_fleet.FleetSettings`) adds the local-DP
+    fleet's rows to each epsilon (see that module).
     """
     data = load_movielens(path)
     splits = leave_last_out(data, skip_last=1 if validation else 0)
@@ -104,7 +106,8 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
     embeddings = None
     if embed is not None:
         embeddings = embed([movie_text(data.movies[i]) if i in data.movies else i for i in data.item_ids])
-    steps = 1 + (3 if dpsgd else 2) * len(epsilons) * repeats
+    steps = 1 + (3 if dpsgd else 2) * len(epsilons) * repeats + (len(fleet.sizes(len(splits))) * len(epsilons)
+                                                                 if fleet is not None else 0)
     done = 0
 
     def run(label: str, score: Callable) -> dict[str, float]:
@@ -119,6 +122,8 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
                  "text": embeddings is not None, "bounds": (bounds or DEFAULT_BOUNDS).to_dict(),
                  "release": (options or DEFAULT_OPTIONS).to_dict(),
                  "non_private": run("non-private ranker", _ranker_scores(plain)), "per_epsilon": []}
+    if fleet is not None:
+        out["fleet"] = fleet.to_dict()
     art = None
     for eps in epsilons:
         runs, pops, build_s, sgd_runs, sgd_info = [], [], [], [], []
@@ -148,6 +153,11 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
         }
         if dpsgd:
             row["dpsgd"] = {**_mean(sgd_runs), "training": sgd_info}
+        if fleet is not None:
+            from edgerec_bench.eval.privacy_fleet import fleet_rows
+
+            row.update(fleet_rows(data, splits, eps, fleet, lambda label, cat: run(label, _ranker_scores(cat)),
+                                  options=options or DEFAULT_OPTIONS, embeddings=embeddings))
         out["per_epsilon"].append(row)
     if art is not None and forget_users > 0:
         out["unlearning"] = _unlearning(art, hist, data, splits, embeddings, forget_users, k)
