@@ -22,6 +22,10 @@ endif
 install: $(STAMP)
 
 $(STAMP): pyproject.toml edgerec-bench/pyproject.toml Makefile
+	# The desktop example's test runs the Tk app on a virtual X display and drives it (Debian packages;
+	# python3-tk is tkinter for Debian's own python3).
+	(command -v Xvfb && command -v xdotool && $(PYTHON) -c 'import tkinter') >/dev/null 2>&1 || \
+		(apt-get update && apt-get install -y --no-install-recommends xvfb xdotool python3-tk)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# CPU torch first, so no later requirement can pull a CUDA build.

@@ -1,12 +1,19 @@
 """PII leakage: planted details are in the user's own export and nowhere derived."""
 
+import io
+import json
 import logging
+import zipfile
 
+import numpy as np
 import pytest
 
 from edgerec.audit.pii import (PlantedPII, audit_pii, capture_logs, extraction_influence, find_pii, pii_sentences,
                                planted_pii)
 from edgerec.audit.household import household_sessions
+from edgerec.audit.pii_outputs import file_text, find_pii_bytes
+from edgerec.privacy.catalog import build_catalog
+from edgerec.privacy.data import Histories
 from edgerec.profile.hybrid import make_extractor
 from helpers import requires
 
@@ -18,11 +25,39 @@ def _check(metrics):
     assert metrics["pii_fragments_in_settings"] == 0, metrics["extraction"]
     assert metrics["extraction"]["sessions_with_pii"] >= 14  # every sentence said at least once
     assert {"routines", "profile summary", "profile document", "logs"} <= set(metrics["outputs"])
+    assert not metrics["not_covered"]
+    outputs = metrics["outputs"]
+    assert {"LDP report (hashed buckets)", "LDP report (item ids)", "LDP report queue (document)",
+            "catalog contribution (bounded, item ids)"} <= set(outputs)
+    for catalog in ("catalog ε=1", "catalog, not private"):
+        files = {name.split(": ", 1)[1] for name in outputs if name.startswith(catalog + ": ")}
+        assert {"manifest.json", "items.json", "released.npz", "builder/contributions.npz",
+                "builder/state.npz"} <= files, files
+        assert outputs[f"{catalog}: released.npz"]["bytes"] > 0
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_no_planted_pii_in_derived_outputs(tmp_path, seed):
     _check(audit_pii(tmp_path / "a", seed=seed).metrics())
+
+
+def test_the_planted_user_is_a_contributor_and_the_binary_scan_sees_strings(tmp_path):
+    """Teeth for the privacy-engine outputs: the user's liked items are in the contribution and the report, and a
+    planted detail stored as a numpy string (here: used as a user id) is found in the saved catalog's bytes."""
+    audit = audit_pii(tmp_path / "a", seed=3)
+    mine = json.loads(audit.outputs["catalog contribution (bounded, item ids)"])
+    assert {"jazz", "lullabies", "news"} <= set(mine["items"]) and mine["pairs"]
+    assert json.loads(audit.outputs["LDP report (item ids)"])["report"]["domain"] == 9  # every item id in the store
+    assert "users" in audit.outputs["catalog ε=1: builder/contributions.npz"]  # string arrays are read out
+
+    name = planted_pii(3)[0]
+    hist = Histories.from_arrays([name.value, "other"], ["a", "b"], [np.array([0, 1]), np.array([1])])
+    saved = build_catalog(hist, epsilon=1.0).save(tmp_path / "cat")
+    data = (saved / "builder" / "contributions.npz").read_bytes()
+    assert find_pii(file_text("contributions.npz", data), [name])
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        members = b"".join(z.read(m) for m in z.namelist())
+    assert [m.form for m in find_pii_bytes(members, [name])] == [f"bytes utf-32-le:{name.value}"]
 
 
 def test_each_match_form():

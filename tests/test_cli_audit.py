@@ -37,8 +37,16 @@ def test_attribute_json(tmp_path):
     result = runner.invoke(app, ["audit", "attribute", "--data", str(folder), "--folds", "3", "--json"])
     assert result.exit_code == 0, result.output
     out = json.loads(result.stdout)
-    assert out["users"] == 60 and set(out["attacks"]) == {"raw ratings", "top-20 lists"}
+    assert out["users"] == 60 and set(out["attacks"]) == {"raw ratings", "top-20 lists", "catalog contribution"}
     assert {"auc", "accuracy", "majority_baseline"} <= out["attacks"]["raw ratings"].keys()
+
+
+def test_attribute_against_the_dp_catalog_lists(tmp_path):
+    folder = write_fake_ml100k(tmp_path / "ml", users=40)
+    result = runner.invoke(app, ["audit", "attribute", "--data", str(folder), "--folds", "3",
+                                 "--catalog-epsilon", "2"])
+    assert result.exit_code == 0, result.output
+    assert "top-20 lists, DP catalog ε=2" in result.stdout and "catalog contribution" in result.stdout
 
 
 def one_line_error(result, needle: str) -> None:

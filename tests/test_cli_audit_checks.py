@@ -40,6 +40,7 @@ def test_pii_json_and_table():
     assert metrics["pii_found"] == 0 and metrics["allowed_outputs"]["export"]["pii_found"] == 7
     assert {"cli: profile show", "cli: profile show --json"} <= set(metrics["outputs"])
     assert metrics["outputs"]["cli: profile show"]["chars"] > 100
+    assert metrics["outputs"]["cli: privacy report --json"]["chars"] > 1000  # the queued report, as printed
     assert "LLM extraction and summary (run with --llm)" in metrics["not_covered"]
     table = runner.invoke(app, ["pii"]).output
     assert "0 of 7 planted details found in derived outputs" in table

@@ -76,10 +76,14 @@ def test_catalog_build_ledger_and_forget(tmp_path):
     events = tmp_path / "events.jsonl"
     _events(events)
     out = tmp_path / "catalog"
-    r = run("catalog", "build", "--from", events, "--epsilon", "2", "--out", out, "--json")
+    user_error(run("catalog", "build", "--from", events, "--epsilon", "2", "--out", out), "public item list")
+    public = tmp_path / "items.txt"
+    public.write_text("\n".join(f"m{i}" for i in range(14)) + "\n")  # m12, m13: in the catalog, never played
+    r = run("catalog", "build", "--from", events, "--epsilon", "2", "--out", out, "--items", public, "--json")
     assert r.exit_code == 0, r.output
     summary = json.loads(r.stdout)
-    assert summary["private"] and summary["users"] == 30 and summary["items"] == 12  # the dislike is not counted
+    assert summary["private"] and summary["users"] == 30 and summary["items"] == 14  # the dislike is not counted
+    assert json.loads((out / "items.json").read_text()) == [f"m{i}" for i in range(14)]  # the public list, whole
     assert summary["delta"] == pytest.approx(1 / 30)
     for name in ("manifest.json", "items.json", "released.npz", "builder/contributions.npz", "builder/state.npz"):
         assert (out / name).is_file()
@@ -100,3 +104,4 @@ def test_catalog_build_from_ml100k_without_epsilon_is_marked_not_private(tmp_pat
     assert "NOT private" in r.stdout
     manifest = json.loads((tmp_path / "plain" / "manifest.json").read_text())
     assert manifest["private"] is False and manifest["users"] == 943 and manifest["epsilon"] is None
+    assert manifest["items"] == 1682  # u.item's public list, rated or not

@@ -1,4 +1,7 @@
-"""The DP catalog: bounded contributions, ledger in the manifest, and exact unlearning."""
+"""The DP catalog (counts method): bounded contributions, ledger in the manifest, exact unlearning.
+
+The spectral method (the default) has its own tests in test_privacy_spectral.py.
+"""
 
 from __future__ import annotations
 
@@ -35,7 +38,8 @@ def _same(a: CatalogArtifact, b: CatalogArtifact) -> None:
 @pytest.mark.parametrize("prior,shrink", [(False, 0.0), (True, 0.0), (False, 1.0), (True, 0.5)])
 def test_forget_equals_build_without_user_with_same_noise(prior, shrink):
     h = _histories(0)
-    opts = ReleaseOptions(threshold=0.3, top_n=4, prior_weight=0.2 if prior else 0.0, prior_top=3, shrink=shrink)
+    opts = ReleaseOptions(threshold=0.3, top_n=4, prior_weight=0.2 if prior else 0.0, prior_top=3, shrink=shrink,
+                          method="counts")
     emb = np.random.default_rng(1).normal(size=(h.n_items, 8))
     emb /= np.linalg.norm(emb, axis=1, keepdims=True)
     noise = draw_noise(h.n_items, _noise_plan(2.0, 1e-3, BOUNDS, opts.shares))
@@ -52,7 +56,7 @@ def test_forget_equals_build_without_user_with_same_noise(prior, shrink):
 @given(st.integers(0, 10_000), st.integers(0, 11), st.floats(0.0, 2.0), st.sampled_from([0.0, 1.0]))
 def test_forget_is_exact_for_any_user_and_threshold(seed, who, threshold, shrink):
     h = _histories(seed)
-    opts = ReleaseOptions(threshold=threshold, top_n=3, shrink=shrink)
+    opts = ReleaseOptions(threshold=threshold, top_n=3, shrink=shrink, method="counts")
     rng = np.random.default_rng(seed)
     n = h.n_items
     noise = {"popularity": rng.integers(-3, 4, n)}

@@ -7,7 +7,15 @@ by a model that never saw them. Three views, one feature builder each:
 - :func:`rating_features`: the raw ratings (what a service holding them sees; the upper bound);
 - :func:`list_features`: the top-``k`` list the ranker shows the user, as a bag of items;
 - :func:`ldp_features`: a device's local-DP report of its liked items
-  (:mod:`edgerec.privacy.ldp`), read through the aggregator's own estimator.
+  (:mod:`edgerec.privacy.ldp`), read through the aggregator's own estimator;
+- :func:`contribution_features`: the bounded contribution a catalog builder keeps
+  for the user (:func:`edgerec.privacy.contributions.contribute`: recent items,
+  pairs, transitions). Central DP protects what the builder *releases*, not what it
+  *receives*, so this view is close to the raw ratings.
+
+The released DP catalog has no row per user; what a device can read about its user
+through it is the list the ranker shows, so the list view is also run against the DP
+catalog (:func:`edgerec.audit.runs.attribute_audit` with ``catalog_epsilons``).
 
 :func:`attribute_attack` returns an :class:`AttackResult` whose metrics add the
 attacker's accuracy and the majority-class baseline.
@@ -33,7 +41,8 @@ from edgerec.audit.result import AttackResult, Progress
 from edgerec.errors import InputError
 from edgerec.rank.catalog import Catalog
 
-__all__ = ["rating_features", "list_features", "ldp_features", "attribute_attack", "gender_labels"]
+__all__ = ["rating_features", "list_features", "ldp_features", "contribution_features", "attribute_attack",
+           "gender_labels"]
 
 
 def gender_labels(r: Ratings, genders: dict[str, str]) -> np.ndarray:
@@ -89,6 +98,27 @@ def ldp_features(sequences: Sequence[np.ndarray], n_items: int, *, epsilon: floa
         newest_first = list(dict.fromkeys(int(i) for i in np.asarray(seq)[::-1]))
         report = make_report(newest_first, epsilon=epsilon, domain_size=n_items)
         out[u] = np.asarray(estimate_counts([report]), dtype=np.float64)
+    return out
+
+
+def contribution_features(sequences: Sequence[np.ndarray], n_items: int, bounds=None) -> np.ndarray:
+    """``(users, 3 * items)``: per item, whether it is in the user's bounded contribution, and in how many of
+    its pairs and transitions (each scaled by the bound), as ``contribute`` makes them for the catalog builder.
+
+    >>> from edgerec.privacy.contributions import Bounds
+    >>> contribution_features([np.array([0, 1, 2])], 3, Bounds(items_per_user=2, pair_items=2,
+    ...                       transitions_per_user=1, window=1)).tolist()
+    [[0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.5, 0.5]]
+    """
+    from edgerec.privacy.contributions import Bounds, contribute
+
+    bounds = bounds or Bounds()
+    out = np.zeros((len(sequences), 3 * n_items))
+    for u, seq in enumerate(sequences):
+        c = contribute(np.asarray(seq, dtype=np.int64), bounds)
+        out[u, c.items] = 1.0
+        out[u, n_items:2 * n_items] = np.bincount(c.pairs.ravel(), minlength=n_items) / max(1, bounds.pair_items - 1)
+        out[u, 2 * n_items:] = np.bincount(c.transitions.ravel(), minlength=n_items) / (2 * bounds.window)
     return out
 
 

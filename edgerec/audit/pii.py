@@ -6,7 +6,9 @@ their home, sometimes stated outright ("my email is ..."), more often in passing
 corpora). Those turns are the user's data: they may sit in the encrypted store
 and in the user's own export. They must not reach anything *derived*: routines,
 the profile text (template or LLM), the profile document, ranking reasons, log
-records. :func:`audit_pii` plants them and measures.
+records, the local-DP reports a device queues, and the catalog a vendor or hub
+builds from contributed histories (:mod:`edgerec.audit.pii_outputs`).
+:func:`audit_pii` plants them and measures.
 
 Matching is generous on purpose: the exact string, the string with case,
 punctuation and spacing ignored, the digits of a phone number, and each
@@ -20,19 +22,19 @@ distinctive part on its own (a first name, a street name, an email's local part)
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import json
 import logging
 import random
 import re
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 from edgerec.audit.forensics import _edgerec_home
 from edgerec.audit.household import household_sessions
+from edgerec.audit.pii_outputs import catalog_outputs, catalog_population, planted_item_events, report_outputs
 from edgerec.profile.builder import PROFILE_DOC, ProfileBuilder
 from edgerec.profile.hybrid import make_extractor
 from edgerec.profile.nl_profile import template_profile
@@ -209,10 +211,17 @@ class PiiAudit:
     not_covered: list[str]
     influence: dict[str, Any]
     seconds: float = 0.0
+    raw: dict[str, bytes] = field(default_factory=dict)
 
     def leaks(self) -> list[Match]:
-        """Planted details found in a derived output."""
-        return [m for name, text in self.outputs.items() for m in find_pii(text, self.pii, name)]
+        """Planted details found in a derived output (its text, and for files also their raw bytes)."""
+        from edgerec.audit.pii_outputs import find_pii_bytes
+
+        found = [m for name, text in self.outputs.items() for m in find_pii(text, self.pii, name)]
+        seen = {(m.output, m.value) for m in found}
+        for name, data in self.raw.items():
+            found += [m for m in find_pii_bytes(data, self.pii, name) if (m.output, m.value) not in seen]
+        return found
 
     def metrics(self) -> dict[str, Any]:
         """The JSON of ``edgerec audit pii``."""
@@ -224,7 +233,8 @@ class PiiAudit:
             "leaks": [m.to_dict() for m in leaks],
             "pii_fragments_in_settings": len(self.influence["pii_fragments_in_settings"]),
             "extraction": self.influence,
-            "outputs": {name: {"chars": len(text), "pii_found": len({m.value for m in leaks if m.output == name})}
+            "outputs": {name: {"chars": len(text), "pii_found": len({m.value for m in leaks if m.output == name}),
+                               **({"bytes": len(self.raw[name])} if name in self.raw else {})}
                         for name, text in self.outputs.items()},
             "allowed_outputs": {name: {"chars": len(self.allowed[name]), "pii_found": n} for name, n in allowed.items()},
             "not_covered": self.not_covered,
@@ -236,16 +246,13 @@ class PiiAudit:
 #: A renderer adds outputs made outside the library (e.g. the CLI's): ``(store path, key, user) -> {name: text}``.
 Renderer = Callable[[Path, bytes, str], Mapping[str, str]]
 
-_PENDING = {"edgerec.privacy.ldp": "local-DP reports (edgerec.privacy.ldp; pending: issue 9)",
-            "edgerec.privacy.catalog": "catalog contributions (edgerec.privacy.catalog; pending: issue 9)"}
-
-
 def _planted_events(user: str, pii: Sequence[PlantedPII], sessions: Sequence[Mapping[str, Any]]
                     ) -> list[dict[str, Any]]:
-    """Dialogue with the PII said in user turns, plus app events whose text and context carry it."""
+    """Dialogue with the PII said in user turns, plus app events (played, sent, liked) whose text and context carry it."""
     events = list(user_events(user, sessions))
     names = [p.value for p in pii if p.kind == "name"]
     emails = [p.value for p in pii if p.kind == "email"]
+    events += planted_item_events(user, names, emails)
     for day in range(10):
         ts = f"2025-03-{day + 3:02d}T07:30:00+00:00"
         events.append({"user": user, "type": "play", "item": "news", "ts": ts})
@@ -262,8 +269,10 @@ def audit_pii(folder: str | Path, *, seed: int = 0, llm: Any = None, extractor: 
 
     ``llm`` (a :class:`edgerec.models.llm.LocalLLM`) adds the written summary
     (and, with ``extractor="hybrid"``, LLM extraction); ``embedder`` adds a
-    ranking with reasons. Outputs that exist only once issue 9 lands are named
-    in ``not_covered`` when their module is missing.
+    ranking with reasons. The store also holds other people's liked items, so
+    that the catalog built from its users' exports has the planted user among
+    others; the user's local-DP reports are queued on it (charged to the
+    audit store's own ledger).
     """
     started = time.perf_counter()
     folder = Path(folder)
@@ -274,6 +283,7 @@ def audit_pii(folder: str | Path, *, seed: int = 0, llm: Any = None, extractor: 
         with EventStore.create(folder / "events.db", key=key, timezone="UTC") as store:
             sessions = household_sessions(seed=seed, count=24, asides=pii_sentences(pii))
             store.log_many(_planted_events(user, pii, sessions))
+            store.log_many(catalog_population(seed))
             kind = extractor if llm is not None else "rules"
             builder = ProfileBuilder(store, llm=llm, extractor=kind)
             influence = extraction_influence(sessions, pii_sentences(pii), make_extractor(kind, llm), pii)
@@ -284,19 +294,14 @@ def audit_pii(folder: str | Path, *, seed: int = 0, llm: Any = None, extractor: 
             outputs["profile document"] = json.dumps(store.get_doc(user, PROFILE_DOC), ensure_ascii=False)
             if embedder is not None:
                 outputs["rank reasons"] = _rank_reasons(store, user, embedder)
+            outputs.update(report_outputs(store, user))
+            texts, raw = catalog_outputs(store, user, folder / "catalog")
+            outputs.update(texts)
             allowed = {"export": "\n".join(json.dumps(e, ensure_ascii=False) for e in store.export(user))}
         for render in renderers:
             outputs.update(render(folder / "events.db", key, user))
     outputs["logs"] = "\n".join(logs)
-    not_covered = [what for module, what in _PENDING.items() if not _importable(module)]
-    return PiiAudit(pii, outputs, allowed, not_covered, influence, time.perf_counter() - started)
-
-
-def _importable(module: str) -> bool:
-    try:
-        return importlib.util.find_spec(module) is not None
-    except ModuleNotFoundError:  # its parent package is missing
-        return False
+    return PiiAudit(pii, outputs, allowed, [], influence, time.perf_counter() - started, raw)
 
 
 def _rank_reasons(store: EventStore, user: str, embedder: Any) -> str:

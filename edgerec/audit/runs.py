@@ -2,8 +2,10 @@
 
 - :func:`membership_audit`: the membership game on users' liked items, against the
   non-private catalog, or the DP catalog at ``epsilon``; LiRA and list-based attacks;
-- :func:`attribute_audit`: gender from raw ratings, from the lists the ranker shows,
-  and (:func:`ldp_attribute_audit`, at each ε) from local-DP reports.
+- :func:`attribute_audit`: gender from raw ratings, from the lists the ranker shows
+  (with the non-private catalog, and with the DP catalog at each of ``catalog_epsilons``),
+  from each user's bounded catalog contribution (what the builder receives), and
+  (:func:`ldp_attribute_audit`, at each ε) from local-DP reports.
 
 When ``epsilon`` is given without ``delta``, the ε lower bound is computed with
 δ = 1 / number of users, the largest δ the privacy targets allow (a larger δ can
@@ -17,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from edgerec.audit.attribute import attribute_attack, gender_labels, ldp_features, list_features, rating_features
+from edgerec.audit.attribute import (attribute_attack, contribution_features, gender_labels, ldp_features,
+                                     list_features, rating_features)
 from edgerec.audit.mia import lira_attack, list_attack, membership_game
 from edgerec.audit.ml100k import positive_sequences, read_genders, read_ratings
 from edgerec.audit.result import AttackResult, Progress
@@ -25,7 +28,8 @@ from edgerec.audit.targets import dp_builder, nonprivate_builder
 from edgerec.errors import InputError
 from edgerec.rank.catalog import Catalog
 
-__all__ = ["MIA_ATTACKS", "membership_audit", "attribute_audit", "ldp_attribute_audit", "strongest"]
+__all__ = ["MIA_ATTACKS", "membership_audit", "attribute_audit", "dp_list_attribute_audit", "ldp_attribute_audit",
+           "strongest"]
 
 MIA_ATTACKS = ("lira", "list")
 
@@ -51,10 +55,11 @@ def membership_audit(
 
 
 def attribute_audit(
-    data: str | Path, *, epsilons: Sequence[float] = (), k: int = 20, folds: int = 5, seed: int = 0,
-    progress: Progress | None = None,
+    data: str | Path, *, epsilons: Sequence[float] = (), catalog_epsilons: Sequence[float] = (), k: int = 20,
+    folds: int = 5, seed: int = 0, progress: Progress | None = None,
 ) -> list[AttackResult]:
-    """Infer gender (u.user) on ml-100k at ``data`` from raw ratings, shown lists, and LDP reports at each ε."""
+    """Infer gender (u.user) on ml-100k at ``data`` from raw ratings, shown lists (non-private catalog, and the
+    DP catalog at each of ``catalog_epsilons``), catalog contributions, and LDP reports at each of ``epsilons``."""
     r = read_ratings(data)
     y = gender_labels(r, read_genders(data))
     seqs = positive_sequences(r)
@@ -62,7 +67,31 @@ def attribute_audit(
     catalog = Catalog.from_sequences(r.item_ids, seqs)
     out.append(attribute_attack(f"top-{k} lists", list_features(catalog, seqs, k=k, progress=progress), y,
                                 folds=folds, seed=seed))
+    out.append(attribute_attack("catalog contribution", contribution_features(seqs, r.n_items), y,
+                                folds=folds, seed=seed))
+    out += dp_list_attribute_audit(data, catalog_epsilons=catalog_epsilons, k=k, folds=folds, seed=seed,
+                                   progress=progress)
     return out + ldp_attribute_audit(data, epsilons=epsilons, folds=folds, seed=seed)
+
+
+def dp_list_attribute_audit(data: str | Path, *, catalog_epsilons: Sequence[float], k: int = 20, folds: int = 5,
+                            seed: int = 0, progress: Progress | None = None) -> list[AttackResult]:
+    """Infer gender from the top-``k`` lists the ranker shows with the DP catalog (built from every user) at each ε.
+
+    The released catalog has no row per user: the list is what a device makes of it for its user.
+    """
+    if not catalog_epsilons:
+        return []
+    r = read_ratings(data)
+    y = gender_labels(r, read_genders(data))
+    seqs = positive_sequences(r)
+    out = []
+    for eps in catalog_epsilons:
+        dp_catalog = dp_builder(r.item_ids, epsilon=eps)([s for s in seqs if len(s)], seed)
+        out.append(attribute_attack(f"top-{k} lists, DP catalog ε={eps:g}",
+                                    list_features(dp_catalog, seqs, k=k, progress=progress), y, folds=folds,
+                                    seed=seed, epsilon=eps))
+    return out
 
 
 def ldp_attribute_audit(data: str | Path, *, epsilons: Sequence[float], folds: int = 5,

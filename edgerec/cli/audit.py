@@ -55,8 +55,14 @@ def mia(
     delta: Annotated[Optional[float], typer.Option(
         "--delta", help="δ of the DP release [default: the builder's; the ε bound uses 1/users].",
         show_default=False)] = None,
-    attack: Annotated[str, typer.Option("--attack", help="lira, list, or all.")] = "all",
-    references: Annotated[int, typer.Option("--references", help="Reference catalogs of the LiRA attack (even).")] = 16,
+    target: Annotated[str, typer.Option("--target", help="catalog (the cross-user catalog) or dpsgd (item vectors "
+                                        "trained with DP-SGD; without --epsilon, plain SGD).")] = "catalog",
+    attack: Annotated[str, typer.Option("--attack", help="lira, list, or all (catalog target only).")] = "all",
+    references: Annotated[Optional[int], typer.Option(
+        "--references", help="Reference catalogs or models of the LiRA attacks (even) [default: 16 catalogs, "
+        "4 models].", show_default=False)] = None,
+    model: Annotated[str, typer.Option("--model", help="With --target dpsgd: text (public u.item features stand in "
+                                       "for the text embeddings) or free.")] = "text",
     shadows: Annotated[int, typer.Option("--shadows", help="Shadow catalogs of the list attack (even).")] = 4,
     forgotten: Annotated[Optional[int], typer.Option(
         "--forgotten", help="Instead: build from half the users, forget N of them, and tell those N from "
@@ -66,7 +72,8 @@ def mia(
     json_out: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
-    """User-level membership inference against the cross-user catalog (half the users are members).
+    """User-level membership inference against the cross-user catalog or DP-SGD item vectors (half the users are
+    members).
 
     Prints the strongest attack's AUC, TPR at 1% and 0.1% FPR, and the empirical ε lower bound beside the ε claimed.
     With --forgotten N the headline is LiRA on the N forgotten users (members) against never-seen users.
@@ -74,21 +81,34 @@ def mia(
     from edgerec.audit.runs import MIA_ATTACKS, membership_audit, strongest
     from edgerec.errors import InputError
 
-    if forgotten is not None:
+    if target not in ("catalog", "dpsgd"):
+        raise InputError(f"unknown target {target!r}; choose catalog or dpsgd")
+    if target == "dpsgd":
+        if attack != "all" or forgotten is not None:
+            raise InputError("--target dpsgd runs all its attacks on a fresh game; drop --attack and --forgotten")
+        from edgerec.audit.dpsgd_mia import dpsgd_membership_audit
+
+        results = _run(lambda progress: dpsgd_membership_audit(data, epsilon=epsilon, delta=delta, model=model,
+                                                               references=references or 4, seed=seed,
+                                                               progress=progress))
+        headline = strongest(results).metrics()
+    elif forgotten is not None:
         if attack not in ("all", "lira"):
             raise InputError("--forgotten runs the LiRA attack only; drop --attack or use --attack lira")
         from edgerec.audit.forgotten import forgotten_audit
 
         results = _run(lambda progress: forgotten_audit(data, forget=forgotten, epsilon=epsilon, delta=delta,
-                                                        references=references, seed=seed, progress=progress))
+                                                        references=references or 16, seed=seed,
+                                                        progress=progress))
         headline = results[0].metrics()
     else:
         attacks = MIA_ATTACKS if attack == "all" else (attack,)
         results = _run(lambda progress: membership_audit(data, epsilon=epsilon, delta=delta, attacks=attacks,
-                                                         references=references, shadows=shadows, seed=seed,
+                                                         references=references or 16, shadows=shadows, seed=seed,
                                                          progress=progress))
         headline = strongest(results).metrics()
     _plot(results, plot, "membership inference" + ("" if forgotten is None else ", forgotten users")
+          + ("" if target == "catalog" else ", DP-SGD item vectors")
           + ("" if epsilon is None else f", ε={epsilon:g}"))
     report = {**headline, "attacks": {r.attack: r.metrics() for r in results}}
     if json_out:
@@ -110,18 +130,23 @@ def attribute(
     data: DataOption,
     epsilon: Annotated[Optional[float], typer.Option(
         "--epsilon", help="Also attack each device's local-DP report at this ε.", show_default=False)] = None,
+    catalog_epsilon: Annotated[Optional[float], typer.Option(
+        "--catalog-epsilon", help="Also attack the top-k lists ranked with the DP catalog built at this ε.",
+        show_default=False)] = None,
     k: Annotated[int, typer.Option("--k", help="Length of the list the ranker shows.")] = 20,
     folds: Annotated[int, typer.Option("--folds", help="Cross-validation folds of the attacker.")] = 5,
     seed: SeedOption = 0,
     json_out: JsonOption = False,
     plot: PlotOption = None,
 ) -> None:
-    """Gender inference (u.user) from raw ratings, the ranker's lists, and local-DP reports, vs the majority baseline."""
+    """Gender inference (u.user) vs the majority baseline, from raw ratings, the ranker's lists, each user's bounded
+    catalog contribution (what a catalog builder receives), and local-DP reports."""
     from edgerec.audit.runs import attribute_audit
 
     epsilons = () if epsilon is None else (epsilon,)
-    results = _run(lambda progress: attribute_audit(data, epsilons=epsilons, k=k, folds=folds, seed=seed,
-                                                    progress=progress))
+    catalog_epsilons = () if catalog_epsilon is None else (catalog_epsilon,)
+    results = _run(lambda progress: attribute_audit(data, epsilons=epsilons, catalog_epsilons=catalog_epsilons, k=k,
+                                                    folds=folds, seed=seed, progress=progress))
     _plot(results, plot, "gender inference")
     report = {"attacks": {r.attack: r.metrics() for r in results}}
     first = next(iter(report["attacks"].values()))
@@ -130,9 +155,10 @@ def attribute(
         print_json(report)
         return
     typer.echo(f"{report['users']} users; majority baseline accuracy {report['majority_baseline']:.3f}")
-    typer.echo(f"{'attacker sees':22s} {'AUC':>7s} {'accuracy':>9s}")
+    width = max(22, *(len(name) for name in report["attacks"]))
+    typer.echo(f"{'attacker sees':{width}s} {'AUC':>7s} {'accuracy':>9s}")
     for name, m in report["attacks"].items():
-        typer.echo(f"{name:22s} {m['auc']:7.3f} {m['accuracy']:9.3f}")
+        typer.echo(f"{name:{width}s} {m['auc']:7.3f} {m['accuracy']:9.3f}")
 
 
 # Forgetting forensics and PII leakage: their command functions live beside the checks they run.

@@ -88,7 +88,8 @@ def forget(
 
 
 def _cli_renderer(folder: Path, embedder: Any):
-    """The CLI's own outputs on the audited store: ``profile show`` (table and JSON) and ``rank``.
+    """The CLI's own outputs on the audited store: ``profile show`` (table and JSON), ``privacy report --json``
+    and ``rank``.
 
     ``rank`` runs when an exported embedder was found: the audit's own EDGEREC_HOME
     gets a link to it, so nothing is exported again.
@@ -105,7 +106,8 @@ def _cli_renderer(folder: Path, embedder: Any):
         base = ["--db", str(db), "--key-file", str(key_file)]
         runner, out = CliRunner(), {}
         for name, args in {"cli: profile show": ["profile", "show", "--user", user],
-                           "cli: profile show --json": ["profile", "show", "--user", user, "--json"]}.items():
+                           "cli: profile show --json": ["profile", "show", "--user", user, "--json"],
+                           "cli: privacy report --json": ["privacy", "report", "--user", user, "--json"]}.items():
             out[name] = runner.invoke(app, args + base).output
         if embedder is not None:
             from edgerec.models.embed import default_model_dir

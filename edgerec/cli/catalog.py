@@ -25,13 +25,31 @@ def build(
                                                      "catalog is NOT private.", show_default=False)] = None,
     delta: Annotated[Optional[float], typer.Option("--delta", help="[default: 1 / number of users]",
                                                    show_default=False)] = None,
+    items: Annotated[Optional[Path], typer.Option("--items", help="The public item list (a JSON list or one id a "
+                                                  "line); needed for a private build from events JSONL.",
+                                                  show_default=False)] = None,
     json_out: JsonOption = False,
 ) -> None:
-    """Build popularity, co-occurrence and sequential neighbours from many users' histories."""
-    from edgerec.privacy.catalog import build_catalog
-    from edgerec.privacy.data import Histories
+    """Build popularity, co-occurrence and sequential neighbours from many users' histories.
 
-    hist = Histories.from_ml100k(source) if source.is_dir() else Histories.from_jsonl(source)
+    A private catalog lists the public item list, not the items seen in the
+    contributions: an item only one person had would otherwise say that they
+    contributed. ml-100k folders bring theirs (u.item); events JSONL needs --items.
+    """
+    from edgerec.errors import InputError
+    from edgerec.privacy.catalog import build_catalog
+    from edgerec.privacy.data import Histories, read_item_list
+
+    public = read_item_list(items) if items is not None else None
+    if source.is_dir():
+        hist = Histories.from_ml100k(source)
+        if public is not None:
+            raise InputError("--items is for events JSONL; an ml-100k folder brings its own item list (u.item)")
+    else:
+        if epsilon is not None and public is None:
+            raise InputError("a private catalog needs the public item list (--items FILE): listing the items seen "
+                             "in the contributions would tell who contributed")
+        hist = Histories.from_jsonl(source, item_ids=public)
     art = build_catalog(hist, epsilon=epsilon, delta=delta)
     art.save(out)
     m = art.manifest

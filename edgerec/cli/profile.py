@@ -150,3 +150,33 @@ def _edit_in_editor(initial: str) -> str:
         return Path(name).read_text(encoding="utf-8")
     finally:
         os.unlink(name)
+
+
+@app.command("automations")
+@cli_errors
+def automations(
+    user: UserOption,
+    db: DbOption = None,
+    key_file: KeyFileOption = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="Write the YAML here (else it is printed).")] = None,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Overwrite --out without asking.")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Your routines from Home Assistant events, as automation YAML to review. Nothing is applied."""
+    from edgerec.adapters.home_assistant import suggest_automations
+
+    if out is not None and out.exists() and not yes and not confirm(f"{out} exists; overwrite it"):
+        typer.echo("nothing was written", err=True)
+        raise typer.Exit(1)
+    with open_store(db, key_file) as store:
+        suggested = suggest_automations(store, user)
+    if out is not None:
+        out.write_text(suggested.yaml, encoding="utf-8")
+    if json_out:
+        print_json({"user": user, "automations": len(suggested.routines), "routines": suggested.routines,
+                    "out": str(out) if out is not None else None, "yaml": suggested.yaml})
+    elif out is not None:
+        typer.echo(f"wrote {len(suggested.routines)} automations for {user} to {out}; they start turned off "
+                   "(initial_state: false): review them before adding them to Home Assistant")
+    else:
+        typer.echo(suggested.yaml, nl=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -84,20 +85,42 @@ def _read_events(path: Path) -> list[Event]:
     return out
 
 
+class ImportFormat(str, Enum):
+    """What an imported file holds."""
+
+    edgerec = "edgerec"
+    home_assistant = "home-assistant"
+
+
 @app.command("import")
 @cli_errors
 def import_events(
-    file: Annotated[Path, typer.Argument(help="JSON lines, one event per line: user, type, ts, item, context, text.")],
+    file: Annotated[Path, typer.Argument(help="JSON lines: one edgerec event a line (user, type, ts, item, context, "
+                                              "text), or with --format home-assistant one HA event-bus event a line.")],
     db: DbOption = None,
     key_file: KeyFileOption = None,
     batch_size: Annotated[int, typer.Option("--batch-size", help="Events per transaction.", min=1)] = 1000,
+    fmt: Annotated[ImportFormat, typer.Option("--format", help="edgerec events, or Home Assistant state_changed "
+                                              "events (other event types are skipped and counted).")]
+    = ImportFormat.edgerec,
+    strict: Annotated[bool, typer.Option("--strict", help="home-assistant: stop at the first malformed line "
+                                         "instead of counting it.")] = False,
+    json_out: JsonOption = False,
 ) -> None:
     """Import events from a JSONL file. Every line is validated before anything is written."""
+    if fmt is ImportFormat.home_assistant:
+        from edgerec.cli.ha_import import import_home_assistant_file
+
+        import_home_assistant_file(file, db, key_file, batch_size=batch_size, strict=strict, json_out=json_out)
+        return
     parsed = _read_events(file)
     with open_store(db, key_file) as store:
         with progress_bar("importing", eta=True) as bar:
             task = bar.add_task("import", total=len(parsed))
             n = store.log_many(parsed, batch_size=batch_size, progress=lambda k: bar.advance(task, k))
+    if json_out:
+        print_json({"imported": n, "skipped": 0, "db": str(store.path)})
+        return
     typer.echo(f"imported {n} events into {store.path}")
 
 

@@ -31,8 +31,9 @@ for every other user the second release is post-processing of the first.
 from __future__ import annotations
 
 import json
+import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -44,19 +45,25 @@ from edgerec.privacy.contributions import Bounds, Contribution, contribute, coun
 from edgerec.privacy.data import Histories
 from edgerec.privacy.ledger import Ledger, LedgerEntry
 from edgerec.privacy.release import normaliser, release_neighbours, row_sums, update_rows
+from edgerec.privacy.spectral import UNIT, block_of, choose_domain, low_rank, weighted_contribution
 from edgerec.rank.catalog import Catalog
 from edgerec.rank.cooccurrence import ItemNeighbours
 
 __all__ = ["CatalogArtifact", "ReleaseOptions", "UnlearnReceipt", "build_catalog", "read_manifest_ledger", "text_prior"]
 
 SIGNALS = ("popularity", "cooccurrence", "sequential")
+METHODS = ("spectral", "counts")
 _PAIR_KIND = {"cooccurrence": "pairs", "sequential": "transitions"}
 
 
 @dataclass(frozen=True)
 class ReleaseOptions:
-    """How noisy counts become neighbour lists, and how the budget is split.
+    """How contributions are counted, how noisy counts become neighbour lists, and how the budget is split.
 
+    ``method`` is ``"spectral"`` (the default: L2-weighted contributions among
+    the ``domain`` most popular items, low-rank denoised at ``rank``; see
+    :mod:`edgerec.privacy.spectral`) or ``"counts"`` (truncated contributions
+    over every item, counted; the shrink below applies to it only).
     ``threshold`` and ``floor`` are in units of each signal's noise standard
     deviation; ``prior_weight`` scales the text prior. ``shrink`` adds
     ``shrink * rowsum(a) * popularity(b) / total popularity`` to every count
@@ -66,23 +73,55 @@ class ReleaseOptions:
     recomputes the whole release from the kept noisy counts (still exact).
     """
 
-    shares: tuple[float, float, float] = (0.3, 0.35, 0.35)
+    shares: tuple[float, float, float] = (0.1, 0.2, 0.7)
     threshold: float = 0.0
     floor: float = 1.0
     shrink: float = 1.0
     top_n: int = 100
     prior_weight: float = 0.0
     prior_top: int = 20
+    method: str = "spectral"
+    domain: int | None = None
+    rank: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.method not in METHODS:
+            raise InputError(f"unknown catalog method {self.method!r}; choose one of {', '.join(METHODS)}")
+        if (self.domain is not None and self.domain < 2) or (self.rank is not None and self.rank < 1):
+            raise InputError("the spectral domain must hold at least 2 items and the rank be at least 1")
+
+    def resolved(self, epsilon: float) -> "ReleaseOptions":
+        """Fill an unset domain and rank from epsilon: ``300 * sqrt(epsilon / 8)`` items, rank ``24 * sqrt(epsilon / 8)``.
+
+        Less noise (a larger epsilon) supports more items and more directions
+        before noise dominates them; the rule depends on epsilon only, so it
+        costs no budget. 300 and 24 were chosen at epsilon 8 on ml-100k's
+        validation split (docs/privacy.md).
+
+        >>> o = ReleaseOptions().resolved(1.0)
+        >>> o.domain, o.rank
+        (106, 8)
+        """
+        scale = math.sqrt(float(epsilon) / 8.0)
+        domain = self.domain if self.domain is not None else max(50, round(300 * scale))
+        rank = self.rank if self.rank is not None else max(4, round(24 * scale))
+        return replace(self, domain=domain, rank=rank)
+
+    @property
+    def spectral(self) -> bool:
+        """Whether this is the spectral method."""
+        return self.method == "spectral"
 
     def to_dict(self) -> dict:
         """JSON form."""
         return {"shares": list(self.shares), "threshold": self.threshold, "floor": self.floor, "shrink": self.shrink,
-                "top_n": self.top_n, "prior_weight": self.prior_weight, "prior_top": self.prior_top}
+                "top_n": self.top_n, "prior_weight": self.prior_weight, "prior_top": self.prior_top,
+                "method": self.method, "domain": self.domain, "rank": self.rank}
 
     @classmethod
     def from_dict(cls, data: dict) -> "ReleaseOptions":
-        """Read the JSON form."""
-        return cls(**{**data, "shares": tuple(data["shares"])})
+        """Read the JSON form (a manifest without ``method`` predates the spectral method: counts)."""
+        return cls(**{"method": "counts", **data, "shares": tuple(data["shares"])})
 
 
 @dataclass(frozen=True)
@@ -97,6 +136,8 @@ class UnlearnReceipt:
     seconds: float
     exact: bool = True
     method: str = "subtract"
+    #: Spectral catalogs keep their item domain; how many items a fresh choice from the new popularity would swap.
+    domain_drift: int = 0
 
     def to_dict(self) -> dict:
         """JSON form."""
@@ -118,7 +159,7 @@ def text_prior(embeddings: np.ndarray, top: int) -> np.ndarray:
     return prior
 
 
-def _noise_plan(epsilon: float, delta: float, bounds: Bounds, shares) -> dict[str, dict]:
+def _noise_plan(epsilon: float, delta: float, bounds: Bounds, shares, spectral: bool = False) -> dict[str, dict]:
     """Per signal: sensitivity, noise multiplier and scale; together one Gaussian of multiplier z."""
     if len(shares) != 3 or min(shares) <= 0:
         raise InputError("shares must be three positive numbers")
@@ -126,7 +167,7 @@ def _noise_plan(epsilon: float, delta: float, bounds: Bounds, shares) -> dict[st
     total = float(sum(shares))
     plan = {}
     for name, share in zip(SIGNALS, shares):
-        sens = bounds.sensitivities()[name]
+        sens = float(UNIT) if spectral else bounds.sensitivities()[name]
         mult = z / np.sqrt(share / total)
         plan[name] = {"sensitivity": sens, "noise_multiplier": float(mult), "scale": float(mult * sens)}
     return plan
@@ -145,6 +186,7 @@ class CatalogArtifact:
     contributions: dict[str, Contribution] = field(default_factory=dict)
     sequences: list[np.ndarray] = field(default_factory=list)  # non-private builds only
     prior: np.ndarray | None = None
+    domain: np.ndarray | None = None  # spectral: the item rows pairs are counted among (released)
 
     @property
     def private(self) -> bool:
@@ -191,12 +233,40 @@ class CatalogArtifact:
     def _release_all(self, changed_rows: np.ndarray | None = None) -> None:
         """Release from the state; ``changed_rows``: only those rows' counts changed since the last release."""
         opts = self._options()
+        if opts.spectral:
+            self._release_spectral(opts)
+            return
         self.popularity = np.maximum(self.state["popularity"], 0).astype(np.float32)
         for signal in ("cooccurrence", "sequential"):
             norm = self._norm(signal, changed_rows)
             self.neighbours[signal] = release_neighbours(
                 self.state[signal], norm, threshold=self._threshold(signal), top_n=opts.top_n,
                 prior=self.prior, expected=self._expected(signal))
+
+    def _release_spectral(self, opts: ReleaseOptions) -> None:
+        """Popularity in people (state / UNIT); each pair signal's domain block, low-rank, then neighbours."""
+        n, dom = len(self.item_ids), self.domain
+        self.popularity = (np.maximum(self.state["popularity"], 0) / UNIT).astype(np.float32)
+        prior = None if self.prior is None else block_of(self.prior, dom)
+        for signal in ("cooccurrence", "sequential"):
+            scale = self.manifest["noise"][signal]["scale"]
+            dense = low_rank(block_of(self.state[signal], dom), opts.rank)
+            norm = normaliser(row_sums(dense, np.arange(len(dom)), opts.threshold * scale), opts.floor * scale)
+            local = release_neighbours(dense, norm, threshold=opts.threshold * scale, top_n=opts.top_n, prior=prior)
+            self.neighbours[signal] = _widen(local, dom, n)
+
+    def noise(self) -> dict[str, np.ndarray]:
+        """The noise inside the state: noisy counts minus the counts of the kept contributions.
+
+        Only the builder can compute this (it holds the contributions); it lets a
+        build "without some users, with the same noise" be reproduced exactly.
+        """
+        if not self.private:
+            raise InputError("a non-private catalog holds no noise")
+        parts, n = [self.contributions[u] for u in self.user_ids], len(self.item_ids)
+        exact = {"popularity": count_items(parts, n), "cooccurrence": count_pairs(parts, n, "pairs"),
+                 "sequential": count_pairs(parts, n, "transitions")}
+        return {s: self.state[s] - exact[s] for s in SIGNALS}
 
     # ------------------------------------------------------------------ unlearning
     def forget_user(self, user: str) -> UnlearnReceipt:
@@ -218,14 +288,21 @@ class CatalogArtifact:
                                   time.perf_counter() - start, exact=True, method="rebuild")
         contribution = self.contributions.pop(user)
         self.user_ids.pop(n)
-        np.subtract.at(self.state["popularity"], contribution.items, 1)
+        np.subtract.at(self.state["popularity"], contribution.items, contribution.weights("items"))
         for signal, kind in _PAIR_KIND.items():
-            pairs = getattr(contribution, kind)
-            np.subtract.at(self.state[signal], (pairs[:, 0], pairs[:, 1]), 1)
-            np.subtract.at(self.state[signal], (pairs[:, 1], pairs[:, 0]), 1)
+            pairs, weights = getattr(contribution, kind), contribution.weights(kind)
+            np.subtract.at(self.state[signal], (pairs[:, 0], pairs[:, 1]), weights)
+            np.subtract.at(self.state[signal], (pairs[:, 1], pairs[:, 0]), weights)
         touched = contribution.touched()
         self.manifest["users"] = len(self.user_ids)
         self.manifest["unlearned"] = self.manifest.get("unlearned", 0) + 1
+        if self._options().spectral:
+            self._release_spectral(self._options())
+            fresh = choose_domain(self.state["popularity"], len(self.domain))
+            drift = int(len(np.setdiff1d(fresh, self.domain)))
+            return UnlearnReceipt(user, len(touched), len(self.domain), len(self.item_ids) - len(self.domain),
+                                  SIGNALS, time.perf_counter() - start, method="subtract, low-rank release recomputed",
+                                  domain_drift=drift)
         if self._options().shrink:
             self._release_all(touched)
             return UnlearnReceipt(user, len(touched), len(self.item_ids), 0, SIGNALS, time.perf_counter() - start,
@@ -248,16 +325,22 @@ class CatalogArtifact:
         (path / "manifest.json").write_text(json.dumps(self.manifest, indent=1) + "\n", encoding="utf-8")
         (path / "items.json").write_text(json.dumps(self.item_ids) + "\n", encoding="utf-8")
         released = {"popularity": self.popularity}
+        if self.domain is not None:
+            released["domain"] = np.asarray(self.domain, dtype=np.int64)
         for signal, nb in self.neighbours.items():
             for part in ("indptr", "indices", "values"):
                 released[f"{signal}_{part}"] = getattr(nb, part)
         np.savez_compressed(path / "released.npz", **released)
         contrib = {"users": np.array(self.user_ids, dtype=str)}
         if self.private:
+            weighted = any(c.weighted for c in self.contributions.values())
             for kind, width in (("items", 1), ("pairs", 2), ("transitions", 2)):
                 parts = [getattr(self.contributions[u], kind).reshape(-1, width) for u in self.user_ids]
                 contrib[f"{kind}_indptr"] = np.concatenate(([0], np.cumsum([len(p) for p in parts]))).astype(np.int64)
                 contrib[kind] = np.concatenate(parts) if parts else np.zeros((0, width), np.int64)
+                if weighted:
+                    w = [self.contributions[u].weights(kind) for u in self.user_ids]
+                    contrib[f"{kind}_w"] = np.concatenate(w) if w else np.zeros(0, np.int64)
         else:
             contrib["seq_indptr"] = np.concatenate(([0], np.cumsum([len(s) for s in self.sequences]))).astype(np.int64)
             contrib["seq"] = np.concatenate(self.sequences) if self.sequences else np.zeros(0, np.int64)
@@ -287,15 +370,23 @@ class CatalogArtifact:
                       for s in ("cooccurrence", "sequential")}
         users = [str(u) for u in contrib["users"]]
         art = cls(items, users, manifest, released["popularity"], neighbours, prior=state.pop("prior", None),
-                  state=state)
+                  state=state, domain=released["domain"] if "domain" in released else None)
         if manifest["private"]:
             def part(kind, i, width):
                 ptr = contrib[f"{kind}_indptr"]
                 return contrib[kind][ptr[i]:ptr[i + 1]].reshape(-1, width)
+
+            def weights(kind, i):
+                if f"{kind}_w" not in contrib:
+                    return None
+                ptr = contrib[f"{kind}_indptr"]
+                return contrib[f"{kind}_w"][ptr[i]:ptr[i + 1]]
             art.contributions = {u: Contribution(part("items", i, 1).ravel(), part("pairs", i, 2),
-                                                 part("transitions", i, 2)) for i, u in enumerate(users)}
-            for signal in ("cooccurrence", "sequential"):
-                art._norm(signal)  # row sums cached now, so forgetting touches only the user's rows
+                                                 part("transitions", i, 2), weights("items", i), weights("pairs", i),
+                                                 weights("transitions", i)) for i, u in enumerate(users)}
+            if not art._options().spectral:
+                for signal in ("cooccurrence", "sequential"):
+                    art._norm(signal)  # row sums cached now, so forgetting touches only the user's rows
         else:
             ptr = contrib["seq_indptr"]
             art.sequences = [contrib["seq"][ptr[i]:ptr[i + 1]] for i in range(len(users))]
@@ -320,23 +411,24 @@ def _manifest(histories: Histories, *, private: bool, epsilon, delta, bounds: Bo
         "epsilon": epsilon, "delta": delta, "bounds": bounds.to_dict() if bounds else None,
         "signals": list(SIGNALS), "ledger": [e.to_dict() for e in ledger.entries],
         "budget": {"epsilon": ledger.budget_epsilon, "delta": ledger.budget_delta}, "text_prior": text,
-        "release": options.to_dict(), "noise": plan, "unlearned": 0,
+        "release": options.to_dict(), "noise": plan, "unlearned": 0, "method": options.method,
     }
 
 
 def build_catalog(histories: Histories, *, epsilon: float | None = None, delta: float | None = None,
                   bounds: Bounds | None = None, options: ReleaseOptions | None = None,
                   text_embeddings: np.ndarray | None = None, noise: dict[str, np.ndarray] | None = None,
-                  top_n: int = 100) -> CatalogArtifact:
+                  top_n: int = 100, domain: np.ndarray | None = None) -> CatalogArtifact:
     """Build the catalog from ``histories`` (module docstring); ``epsilon=None`` is the non-private build.
 
     ``delta`` defaults to ``1 / number of users``. ``noise`` (arrays shaped like
-    the counts) replaces fresh OpenDP draws: for tests and for reproducing a
-    release "as if built without that user, with the same noise".
+    the counts) replaces fresh OpenDP draws, and ``domain`` (item rows) replaces
+    the spectral method's choice from the released popularity: for tests and for
+    reproducing a release "as if built without that user, with the same noise".
     """
     if epsilon is None:
         catalog = Catalog.from_sequences(histories.item_ids, histories.sequences, top_n=top_n)
-        opts = ReleaseOptions(top_n=top_n)
+        opts = ReleaseOptions(top_n=top_n, method="counts")
         ledger = Ledger()
         manifest = _manifest(histories, private=False, epsilon=None, delta=None, bounds=None, ledger=ledger,
                              options=opts, plan=None, text=False)
@@ -347,10 +439,10 @@ def build_catalog(histories: Histories, *, epsilon: float | None = None, delta: 
     if len(histories) == 0:
         raise InputError("no users to build a private catalog from")
     delta = 1.0 / len(histories) if delta is None else float(delta)
-    bounds, opts = bounds or Bounds(), options or ReleaseOptions()
+    bounds, opts = bounds or Bounds(), (options or ReleaseOptions()).resolved(epsilon)
     if opts.threshold < 0:
         raise InputError("the threshold must be >= 0 (unlearning relies on it)")
-    plan = _noise_plan(epsilon, delta, bounds, opts.shares)
+    plan = _noise_plan(epsilon, delta, bounds, opts.shares, spectral=opts.spectral)
     ledger = Ledger(budget_epsilon=float(epsilon), budget_delta=delta)
     what = {"popularity": "noisy item popularity", "cooccurrence": "noisy item-pair co-occurrence counts",
             "sequential": "noisy item-transition counts"}
@@ -359,21 +451,69 @@ def build_catalog(histories: Histories, *, epsilon: float | None = None, delta: 
                                            sensitivity=plan[signal]["sensitivity"], released=what[signal],
                                            scope="catalog"))
     n = histories.n_items
-    contributions = {u: contribute(s, bounds) for u, s in zip(histories.user_ids, histories.sequences)}
-    parts = list(contributions.values())
-    counts = {"popularity": count_items(parts, n), "cooccurrence": count_pairs(parts, n, "pairs"),
-              "sequential": count_pairs(parts, n, "transitions")}
-    noise = noise if noise is not None else draw_noise(n, plan)
-    state = {s: counts[s] + noise[s] for s in SIGNALS}
+    if opts.spectral:
+        contributions, state, domain = _spectral_state(histories, bounds, opts, plan, noise, domain)
+    else:
+        contributions = {u: contribute(s, bounds) for u, s in zip(histories.user_ids, histories.sequences)}
+        parts = list(contributions.values())
+        counts = {"popularity": count_items(parts, n), "cooccurrence": count_pairs(parts, n, "pairs"),
+                  "sequential": count_pairs(parts, n, "transitions")}
+        noise = noise if noise is not None else draw_noise(n, plan)
+        state = {s: counts[s] + noise[s] for s in SIGNALS}
     prior = None
     if text_embeddings is not None and opts.prior_weight > 0:
         prior = opts.prior_weight * text_prior(text_embeddings, opts.prior_top)
     manifest = _manifest(histories, private=True, epsilon=float(epsilon), delta=delta, bounds=bounds, ledger=ledger,
                          options=opts, plan=plan, text=prior is not None)
     art = CatalogArtifact(list(histories.item_ids), list(histories.user_ids), manifest, np.zeros(n, np.float32), {},
-                          state=state, contributions=contributions, prior=prior)
+                          state=state, contributions=contributions, prior=prior, domain=domain)
     art._release_all()
     return art
+
+
+def _spectral_state(histories: Histories, bounds: Bounds, opts: ReleaseOptions, plan: dict, noise, domain):
+    """Contributions, noisy state and domain of the spectral method (:mod:`edgerec.privacy.spectral`).
+
+    Popularity is counted and noised first; the domain is the released
+    popularity's top items, and pairs are counted and noised inside it only.
+    """
+    n = histories.n_items
+    popularity = count_items([weighted_contribution(s, None) for s in histories.sequences], n)
+    if noise is None:
+        from edgerec.privacy.noise import discrete_gaussian
+
+        noisy_popularity = popularity + discrete_gaussian(n, scale=plan["popularity"]["scale"])
+    else:
+        noisy_popularity = popularity + noise["popularity"]
+    domain = choose_domain(noisy_popularity, opts.domain) if domain is None else np.sort(np.asarray(domain, np.int64))
+    mask = np.zeros(n, dtype=bool)
+    mask[domain] = True
+    contributions = {u: weighted_contribution(s, mask, window=bounds.window)
+                     for u, s in zip(histories.user_ids, histories.sequences)}
+    parts = list(contributions.values())
+    state = {"popularity": noisy_popularity}
+    for signal, kind in _PAIR_KIND.items():
+        counts = count_pairs(parts, n, kind)
+        state[signal] = counts + (noise[signal] if noise is not None else _block_noise(n, domain, plan[signal]["scale"]))
+    return contributions, state, domain
+
+
+def _block_noise(n_items: int, domain: np.ndarray, scale: float) -> np.ndarray:
+    """Symmetric OpenDP discrete Gaussian noise on the domain's item pairs (zero elsewhere, never released)."""
+    from edgerec.privacy.noise import discrete_gaussian
+
+    i, j = np.triu_indices(len(domain), 1)
+    out = np.zeros((n_items, n_items), dtype=np.int64)
+    out[domain[i], domain[j]] = discrete_gaussian(len(i), scale=scale)
+    return out + out.T
+
+
+def _widen(local: ItemNeighbours, domain: np.ndarray, n_items: int) -> ItemNeighbours:
+    """Neighbours over the domain's rows (local indices) as neighbours over all items (empty outside)."""
+    lengths = np.zeros(n_items, dtype=np.int64)
+    lengths[domain] = np.diff(local.indptr)
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    return ItemNeighbours(n_items, indptr, domain[local.indices].astype(np.int32), local.values)
 
 
 def draw_noise(n_items: int, plan: dict[str, dict]) -> dict[str, np.ndarray]:

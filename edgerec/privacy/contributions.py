@@ -74,6 +74,20 @@ class Contribution:
     items: np.ndarray
     pairs: np.ndarray
     transitions: np.ndarray
+    #: Integer weights of each entry (the spectral catalog's L2-weighted contributions); None: each counts 1.
+    item_w: np.ndarray | None = None
+    pair_w: np.ndarray | None = None
+    trans_w: np.ndarray | None = None
+
+    def weights(self, kind: str) -> np.ndarray:
+        """Integer weight of each entry of ``kind`` ("items", "pairs" or "transitions")."""
+        w = {"items": self.item_w, "pairs": self.pair_w, "transitions": self.trans_w}[kind]
+        return np.ones(len(getattr(self, kind)), dtype=np.int64) if w is None else np.asarray(w, dtype=np.int64)
+
+    @property
+    def weighted(self) -> bool:
+        """Whether entries carry weights (otherwise each counts once)."""
+        return self.item_w is not None
 
     def touched(self) -> np.ndarray:
         """Every item row whose counts this contribution changes (sorted, unique)."""
@@ -120,9 +134,12 @@ def contribute(seq: np.ndarray, bounds: Bounds) -> Contribution:
 
 
 def count_items(contributions: Sequence[Contribution], n_items: int) -> np.ndarray:
-    """Popularity counts (int64) of the bounded contributions."""
+    """Popularity counts (int64) of the bounded contributions (weighted when they carry weights)."""
     rows = [c.items for c in contributions]
-    return np.bincount(np.concatenate(rows) if rows else np.zeros(0, np.int64), minlength=n_items).astype(np.int64)
+    if not rows:
+        return np.zeros(n_items, dtype=np.int64)
+    weights = np.concatenate([c.weights("items") for c in contributions])
+    return np.bincount(np.concatenate(rows), weights=weights, minlength=n_items).round().astype(np.int64)
 
 
 def count_pairs(contributions: Sequence[Contribution], n_items: int, kind: str) -> np.ndarray:
@@ -130,5 +147,11 @@ def count_pairs(contributions: Sequence[Contribution], n_items: int, kind: str) 
     pairs = [getattr(c, kind) for c in contributions]
     flat = np.concatenate(pairs) if pairs else np.zeros((0, 2), np.int64)
     keys = flat[:, 0] * n_items + flat[:, 1]
-    counts = np.bincount(keys, minlength=n_items * n_items).reshape(n_items, n_items).astype(np.int64)
+    if contributions and contributions[0].weighted:
+        weights = np.concatenate([c.weights(kind) for c in contributions])
+        # float64 sums of integers stay exact below 2**53 (here at most users * UNIT per cell)
+        counts = np.bincount(keys, weights=weights, minlength=n_items * n_items).round().astype(np.int64)
+        counts = counts.reshape(n_items, n_items)
+    else:
+        counts = np.bincount(keys, minlength=n_items * n_items).reshape(n_items, n_items).astype(np.int64)
     return counts + counts.T

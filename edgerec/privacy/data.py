@@ -88,7 +88,11 @@ class Histories:
 
     @classmethod
     def from_ml100k(cls, folder: str | Path) -> "Histories":
-        """The liked or watched items (rating >= 3, :func:`~edgerec.rank.signals.rating_strength` > 0) in ``u.data``."""
+        """The liked or watched items (rating >= 3, :func:`~edgerec.rank.signals.rating_strength` > 0) in ``u.data``.
+
+        The item list is the public catalog ``u.item`` (every movie, rated or
+        not), so which items a catalog lists says nothing about who contributed.
+        """
         path = Path(folder) / "u.data"
         if not path.is_file():
             raise InputError(f"{folder} has no u.data (an ml-100k folder is expected)")
@@ -101,7 +105,9 @@ class Histories:
                 user, item, rating, ts = parts
                 if float(rating_strength(float(rating))) > 0:
                     rows.setdefault(user, []).append((int(ts), item))
-        items = sorted({i for r in rows.values() for _, i in r}, key=lambda s: (len(s), s))
+        items = public_ml100k_items(folder)
+        if items is None:  # no u.item: the rated items (which then say something about who rated them)
+            items = sorted({i for r in rows.values() for _, i in r}, key=lambda s: (len(s), s))
         index = {item: n for n, item in enumerate(items)}
         users = sorted(rows, key=lambda s: (len(s), s))
         return cls(users, items, [np.array([index[i] for _, i in sorted(rows[u])], dtype=np.int64) for u in users])
@@ -118,3 +124,36 @@ class Histories:
         n = self.position(user)
         return Histories(self.user_ids[:n] + self.user_ids[n + 1:], self.item_ids,
                          self.sequences[:n] + self.sequences[n + 1:])
+
+
+def public_ml100k_items(folder: str | Path) -> list[str] | None:
+    """Every item id of ml-100k's public ``u.item`` in numeric order, or None when the file is missing."""
+    path = Path(folder) / "u.item"
+    if not path.is_file():
+        return None
+    with path.open(encoding="latin-1") as f:
+        ids = [line.split("|", 1)[0] for line in f if line.strip()]
+    return sorted(set(ids), key=lambda s: (len(s), s))
+
+
+def read_item_list(path: str | Path) -> list[str]:
+    """A public item list: a JSON list of ids, or one id per line."""
+    import json
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"cannot read the item list {path}: {exc.strerror or exc}") from None
+    if text.lstrip().startswith("["):
+        try:
+            ids = json.loads(text)
+        except ValueError as exc:
+            raise InputError(f"{path} is not a JSON list of item ids: {exc}") from None
+        if not isinstance(ids, list):
+            raise InputError(f"{path} is not a JSON list of item ids")
+    else:
+        ids = [line.strip() for line in text.splitlines() if line.strip()]
+    if not ids:
+        raise InputError(f"{path} lists no items")
+    return list(dict.fromkeys(str(i) for i in ids))

@@ -157,11 +157,23 @@ class ItemVectors:
     item_ids: list[str]
     vectors: np.ndarray
     bias: np.ndarray
-    entry: LedgerEntry
-    epsilon_rdp: float
+    entry: LedgerEntry | None  # None: trained without DP (``epsilon=None``)
+    epsilon_rdp: float | None
     config: DpsgdConfig
     examples: int
     losses: list[float]
+    weights: tuple[np.ndarray, np.ndarray] | None = None  # (input side, output side), each (n_items, dim)
+
+    def log_likelihood(self, inputs: np.ndarray, targets: np.ndarray) -> np.ndarray:
+        """Per row, the model's ``sum(targets * log_softmax(logits))`` for ``user_examples``-shaped rows.
+
+        What a membership auditor scores: the loss of a user's own training example.
+        """
+        w_in, w_out = self.weights
+        logits = np.asarray(inputs, dtype=np.float64) @ w_in @ w_out.T + self.bias
+        logits -= logits.max(axis=1, keepdims=True)
+        log_p = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+        return (np.asarray(targets, dtype=np.float64) * log_p).sum(axis=1)
 
     def neighbours(self, top_n: int | None = None) -> ItemNeighbours:
         """Cosine top-n neighbours of the item vectors (post-processing: no budget)."""
@@ -180,7 +192,7 @@ class ItemVectors:
 
     def summary(self) -> dict:
         """JSON-ready description (no vectors)."""
-        return {"ledger_entry": self.entry.to_dict(), "epsilon_prv": self.entry.epsilon,
+        return {"ledger_entry": self.entry and self.entry.to_dict(), "epsilon_prv": self.entry and self.entry.epsilon,
                 "epsilon_rdp": self.epsilon_rdp, "examples": self.examples, "config": self.config.to_dict(),
                 "final_loss": self.losses[-1] if self.losses else None}
 
@@ -197,14 +209,18 @@ def text_basis(embeddings: np.ndarray, dim: int) -> np.ndarray:
     return _unit(centred @ vt[:dim].T)
 
 
-def train_item_vectors(hist: Histories, *, epsilon: float, delta: float, config: DpsgdConfig | None = None,
+def train_item_vectors(hist: Histories, *, epsilon: float | None, delta: float, config: DpsgdConfig | None = None,
                        text_embeddings: np.ndarray | None = None, seed: int = 0,
                        progress: Callable[[int, int], None] | None = None) -> ItemVectors:
-    """Train item vectors under user-level (``epsilon``, ``delta``)-DP with Opacus (see module docstring)."""
+    """Train item vectors under user-level (``epsilon``, ``delta``)-DP with Opacus (see module docstring).
+
+    ``epsilon=None`` trains the same model with plain SGD (no clipping, no noise, no
+    ledger entry): the non-private baseline that membership audits attack.
+    """
     cfg = config or DpsgdConfig()
-    if not epsilon > 0:
+    if epsilon is not None and not epsilon > 0:
         raise InputError(f"epsilon must be positive, not {epsilon!r}")
-    if not 0 < delta < 1:
+    if epsilon is not None and not 0 < delta < 1:
         raise InputError(f"delta must be in (0, 1), not {delta!r}")
     if cfg.vectors not in ("output", "input", "both"):
         raise InputError(f"vectors must be output, input or both, not {cfg.vectors!r}")
@@ -242,10 +258,11 @@ def train_item_vectors(hist: Histories, *, epsilon: float, delta: float, config:
 
     with warnings.catch_warnings():  # Opacus warns about its non-cryptographic RNG; noted in docs/privacy.md
         warnings.simplefilter("ignore")
-        engine = opacus.PrivacyEngine(accountant="prv")
-        model, optimizer, loader = engine.make_private_with_epsilon(
-            module=model, optimizer=optimizer, data_loader=loader, target_epsilon=float(epsilon),
-            target_delta=float(delta), epochs=cfg.epochs, max_grad_norm=cfg.clip_norm)
+        engine = opacus.PrivacyEngine(accountant="prv") if epsilon is not None else None
+        if engine is not None:
+            model, optimizer, loader = engine.make_private_with_epsilon(
+                module=model, optimizer=optimizer, data_loader=loader, target_epsilon=float(epsilon),
+                target_delta=float(delta), epochs=cfg.epochs, max_grad_norm=cfg.clip_norm)
         losses = []
         for epoch in range(cfg.epochs):
             total, seen = 0.0, 0
@@ -261,15 +278,17 @@ def train_item_vectors(hist: Histories, *, epsilon: float, delta: float, config:
             losses.append(total / max(seen, 1))
             if progress is not None:
                 progress(epoch + 1, cfg.epochs)
+    entry, eps_rdp = None, None
+    if engine is not None:
         eps_prv = float(engine.accountant.get_epsilon(delta=float(delta)))
-    rdp = RDPAccountant()
-    rdp.history = list(engine.accountant.history)
-    eps_rdp = float(rdp.get_epsilon(delta=float(delta)))
-    (noise, rate, steps), = _merged(engine.accountant.history)
-    entry = LedgerEntry("dpsgd", eps_prv, float(delta),
-                        f"item vectors ({n_items} items x {cfg.dim}) trained on {len(users)} users' histories",
-                        "catalog", "prv", clip_norm=float(cfg.clip_norm), noise_multiplier=float(noise),
-                        steps=int(steps), sample_rate=float(rate))
+        rdp = RDPAccountant()
+        rdp.history = list(engine.accountant.history)
+        eps_rdp = float(rdp.get_epsilon(delta=float(delta)))
+        (noise, rate, steps), = _merged(engine.accountant.history)
+        entry = LedgerEntry("dpsgd", eps_prv, float(delta),
+                            f"item vectors ({n_items} items x {cfg.dim}) trained on {len(users)} users' histories",
+                            "catalog", "prv", clip_norm=float(cfg.clip_norm), noise_multiplier=float(noise),
+                            steps=int(steps), sample_rate=float(rate))
     inner = model._module if hasattr(model, "_module") else model
     if cfg.model == "text":  # item a's input side T_a M', output side T_b: score(a -> b) = T_a M' . T_b
         w_out = inner[1].weight.detach().numpy().astype(np.float64)
@@ -279,7 +298,7 @@ def train_item_vectors(hist: Histories, *, epsilon: float, delta: float, config:
         w_out = inner[1].weight.detach().numpy().astype(np.float64)   # (n_items, dim)
     bias = inner[1].bias.detach().numpy().astype(np.float64)
     vectors = {"output": w_out, "input": w_in, "both": np.hstack([_unit(w_in), _unit(w_out)])}[cfg.vectors]
-    return ItemVectors(list(hist.item_ids), vectors, bias, entry, eps_rdp, cfg, len(users), losses)
+    return ItemVectors(list(hist.item_ids), vectors, bias, entry, eps_rdp, cfg, len(users), losses, (w_in, w_out))
 
 
 def _unit(v: np.ndarray) -> np.ndarray:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 from edgerec.profile.sessions import DIALOGUE_EVENT, events_to_sessions
 from edgerec.errors import InputError, UnknownUserError
@@ -36,6 +36,16 @@ __all__ = ["ProfileBuilder", "PROFILE_DOC", "USER_TEXT_DOC", "session_digest"]
 PROFILE_DOC = "profile"
 USER_TEXT_DOC = "profile.user_text"
 _VERSION = 1
+
+
+#: The store event type of a Home Assistant state change (edgerec.adapters.ha_events.EVENT_TYPE).
+HA_EVENT = "ha_state"
+
+
+class _Home(NamedTuple):
+    routines: list[dict[str, Any]]
+    schema: DeviceSchema | None
+    sessions: int
 
 
 def session_digest(session: dict[str, Any]) -> str:
@@ -119,10 +129,15 @@ class ProfileBuilder:
                 progress(index + 1, len(sessions))
 
         routines = [routine_dict(r) for r in mine_routines(mining, self.config)] if mining else []
+        home, other = self._home_routines(user, other)
+        routines += home.routines
         # app contexts (time of day, weekday) are read on the user's own clock: the store's time zone
         found = mine_routines(app_sessions(other, tz=self.store.timezone), self.config) if other else []
         app_routines = [app_routine_dict(r) for r in found]
-        summary, source = self._summary(routines, len(sessions))
+        if home.routines and not mining:  # a hub's store: the devices are the ones its entities derive
+            summary, source = summarize(routines, self.llm, sessions=home.sessions, schema=home.schema)
+        else:
+            summary, source = self._summary(routines, len(sessions))
         doc = {
             "version": _VERSION,
             "user": user,
@@ -140,6 +155,24 @@ class ProfileBuilder:
         }
         self.store.put_doc(user, PROFILE_DOC, doc)
         return self.get(user)
+
+    def _home_routines(self, user: str, events: list[Any]) -> tuple[_Home, list[Any]]:
+        """Routines of Home Assistant device changes (``ha_state`` events), and the remaining app events.
+
+        Device changes are mined as device sessions over the schema their
+        entities derive (:mod:`edgerec.adapters.home_assistant`), not as app events.
+        """
+        if not any(e.type == HA_EVENT for e in events):
+            return _Home([], None, 0), events
+        from edgerec.adapters.ha_events import observe_entities
+        from edgerec.adapters.ha_schema import derive_schema
+        from edgerec.adapters.ha_sessions import cut_sessions, ha_events_of, mine_ha_routines
+
+        ha = ha_events_of(self.store, user)
+        schema = derive_schema(observe_entities(ha))
+        found = mine_ha_routines(self.store, user, schema, config=self.config, events=ha)
+        sessions = sum(s.user == user for s in cut_sessions(ha, tz=self.store.timezone, schema=schema))
+        return _Home(found, schema, sessions), [e for e in events if e.type != HA_EVENT]
 
     def _summary(self, routines: list[dict[str, Any]], sessions: int) -> tuple[str, str]:
         return summarize(routines, self.llm, sessions=sessions, schema=self.schema)

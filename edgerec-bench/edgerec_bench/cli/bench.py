@@ -203,3 +203,35 @@ def fleet(
                    f"({figures['devices_per_s']:,.0f} devices/s; target 100,000 within 300 s)")
     if len(engines) > 1:
         typer.echo("time vs " + engines[0] + ": " + ", ".join(f"{e} {r:.2f}x" for e, r in result["time_ratio"].items()))
+
+
+@app.command("hub")
+@cli_errors
+def hub(
+    sessions: Annotated[int, typer.Option("--sessions", help="Sessions of each person in the stream.", min=5)] = 200,
+    people: Annotated[int, typer.Option("--people", help="People in the house.", min=1)] = 1,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of the Home Assistant generator.")] = 0,
+    llm: Annotated[bool, typer.Option("--llm/--no-llm", help="Let the on-device LLM write the profile summaries.")] = False,
+    hub_script: Annotated[Optional[Path], typer.Option("--hub", help="The hub script [default: examples/pi_hub/hub.py of this checkout].",
+                                                      show_default=False)] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """The Raspberry Pi hub example: peak RSS and time of one import and rebuild, in its own process (use taskset)."""
+    from edgerec_bench.perf.hub import bench_hub
+
+    with Console(stderr=True).status("benchmarking the hub") as status:
+        figures = bench_hub(sessions=sessions, users=people, seed=seed, llm=llm, hub=hub_script,
+                            progress=lambda msg: status.update(msg))
+    if json_out:
+        print_json(figures)
+        return
+    typer.echo(f"{figures['people']} person(s) x {figures['sessions_per_person']} sessions (seed {figures['seed']}), "
+               f"{figures['stream_lines']:,} HA lines, {figures['events_in_store']:,} events stored; "
+               f"{figures['cpus']} core(s), load average {figures['load_avg_1m']:.1f}")
+    load = f"   LLM load {figures['llm_load_s']:.2f} s" if figures["llm_load_s"] is not None else ""
+    typer.echo(f"import {figures['import_s']:.2f} s{load}   rebuild {figures['rebuild_s']:.2f} s "
+               f"(target <= {figures['target_rebuild_s']:.0f} s)   {figures['routines']} routines, "
+               "summaries: " + "; ".join(f"{n} x {source}" for source, n in figures["summary_sources"].items()))
+    typer.echo(f"peak RSS {figures['peak_rss_mb']:.0f} MB with{'' if figures['llm'] else 'out'} the LLM "
+               f"(target <= {figures['target_rss_mb']:.0f} MB; the hub on an empty stream: "
+               f"{figures['baseline_peak_rss_mb']:.0f} MB)   {'meets' if figures['meets_targets'] else 'MISSES'} the targets")

@@ -69,3 +69,27 @@ def devices_synth(
         f"wrote {summary['users']} users, {summary['routines']} routines, {summary['sessions']} sessions "
         f"({summary['routine_sessions']} routine-driven) over {', '.join(summary['devices'])} to {out}"
     )
+
+
+@app.command("home-assistant")
+@cli_errors
+def home_assistant(
+    out: Annotated[Path, typer.Option("--out", help="Folder to write events.jsonl, routines.jsonl and meta.json into.")],
+    seed: Annotated[int, typer.Option(help="Random seed; the same seed writes the same bytes.")] = 0,
+    users: Annotated[int, typer.Option(help="People in the house (one routines.jsonl line each).", min=1)] = 3,
+    days: Annotated[int, typer.Option(help="Days of events (80 gives about 200 sessions a person).", min=7)] = 80,
+    json_out: JsonOption = False,
+) -> None:
+    """Generate a Home Assistant event stream (event-bus JSON) whose routines are known in advance."""
+    from edgerec_bench.datasets.home_assistant import generate as generate_ha
+
+    with progress_bar("planning people") as bar:
+        task = bar.add_task("people", total=users)
+        summary = generate_ha(out, users=users, days=days, seed=seed, progress=lambda n: bar.advance(task, n))
+    if json_out:
+        print_json(summary)
+        return
+    sessions = sum(r["routine_runs"] + r["spontaneous"] for r in summary["runs"].values())
+    typer.echo(f"wrote {summary['events']} events over {summary['days']} days ({summary['timezone']}), "
+               f"{summary['users']} people, {summary['routines']} routines, about {sessions // summary['users']} "
+               f"sessions a person, to {out}")

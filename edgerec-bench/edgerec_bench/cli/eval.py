@@ -78,6 +78,8 @@ def privacy(
     fleet_noise_seed: Annotated[Optional[int], typer.Option("--fleet-noise-seed", help="Seeded simulation noise "
                                                             "(the same mechanism, reproducible and faster) instead "
                                                             "of OpenDP's.", show_default=False)] = None,
+    compare_counts: Annotated[bool, typer.Option("--compare-counts", help="Also build the earlier counts-method "
+                                                 "catalog per epsilon (a dp_counts row).")] = False,
     json_out: JsonOption = False,
 ) -> None:
     """NDCG@10 / HR@10 of the user-level DP catalog per epsilon, beside the non-private ranker and DP popularity."""
@@ -92,8 +94,8 @@ def privacy(
     embed = _text_embedder() if text else None
     with _stage_progress() as progress:
         report = evaluate_privacy(data, eps, delta=delta, embed=embed, validation=validation,
-                                  forget_users=forget_users, repeats=repeats, dpsgd=dpsgd, fleet=settings,
-                                  progress=progress)
+                                  forget_users=forget_users, repeats=repeats, dpsgd=dpsgd,
+                                  compare_counts=compare_counts, fleet=settings, progress=progress)
     if json_out:
         print_json(report)
         return
@@ -107,6 +109,10 @@ def privacy(
         m = row["dp_catalog"]
         typer.echo(f"{'DP eps=' + format(row['epsilon'], 'g'):18s} {m['ndcg@10']:8.4f} {m['hr@10']:8.4f} "
                    f"{row['ndcg_ratio_to_non_private']:14.2f} {row['dp_popularity']['ndcg@10']:12.4f}")
+        if "dp_counts" in row:
+            c = row["dp_counts"]
+            typer.echo(f"{'DP counts eps=' + format(row['epsilon'], 'g'):18s} {c['ndcg@10']:8.4f} {c['hr@10']:8.4f} "
+                       f"{c['ndcg@10'] / base['ndcg@10']:14.2f}")
         if "dpsgd" in row:
             s = row["dpsgd"]
             typer.echo(f"{'DP-SGD eps=' + format(row['epsilon'], 'g'):18s} {s['ndcg@10']:8.4f} {s['hr@10']:8.4f} "
@@ -136,6 +142,34 @@ def _fleet_settings(devices: str, workers: int, noise_seed: int | None):
     if any(d < 1 for d in sizes):
         raise InputError("--fleet-devices must be positive")
     return FleetSettings(devices=sizes, workers=workers, noise_seed=noise_seed)
+
+
+@app.command("home-assistant")
+@cli_errors
+def home_assistant(
+    data: Annotated[Path, typer.Option("--data", help="A folder from `edgerec datasets home-assistant` (events.jsonl, "
+                                                      "routines.jsonl, meta.json).")],
+    yaml_dir: Annotated[Optional[Path], typer.Option("--yaml-dir", help="Also keep each person's automations here "
+                                                     "as <user>.yaml.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Import an HA event stream into an encrypted store, mine, write automation YAML, read it back, score it."""
+    from edgerec_bench.eval.home_assistant import evaluate_home_assistant
+
+    with _stage_progress() as progress:
+        report = evaluate_home_assistant(data, progress=progress, keep_yaml=yaml_dir)
+    if json_out:
+        print_json(report)
+        return
+    imp = report["import"]
+    typer.echo(f"imported {imp['imported']} state changes, skipped {imp['skipped']}, in {imp['seconds']:.1f} s; "
+               f"{report['users']} people, seed {report['seed']}, {report['timezone']}")
+    typer.echo(f"{'metric':22s} {'automations':>12s} {'before YAML':>12s} {'clock only':>11s}")
+    for key, value in report["metrics"].items():
+        typer.echo(f"{key:22s} {value:12.3f} {report['metrics_before_yaml'][key]:12.3f} "
+                   f"{report['metrics_clock_only'][key]:11.3f}")
+    slowest = max(u["mine_seconds"] for u in report["per_user"])
+    typer.echo(f"slowest person {slowest:.2f} s, total {report['seconds']:.1f} s, peak RSS {report['peak_rss_mb']:.0f} MB")
 
 
 class ExtractorChoice(str, Enum):

@@ -91,11 +91,14 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
                      embed: Callable[[list[str]], np.ndarray] | None = None, validation: bool = False,
                      bounds: Bounds | None = None, options: ReleaseOptions | None = None, k: int = 10,
                      forget_users: int = 5, repeats: int = 1, dpsgd: bool = False, dpsgd_config=None,
-                     fleet=None, seed: int = 0, progress: Callable[[str, int, int], None] | None = None) -> dict:
+                     compare_counts: bool = False, fleet=None, seed: int = 0,
+                     progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Everything ``eval privacy`` prints, as one JSON-ready dict (see module docstring).
 
     OpenDP's noise cannot be seeded, so ``repeats`` builds each epsilon that many
     times with fresh noise; the figures are means, with their standard deviations.
+    ``compare_counts`` adds a ``dp_counts`` row: the earlier counts method
+    (truncated contributions over all items) at the same epsilon.
     ``fleet`` (a :class:`edgerec_bench.eval.privacy_fleet.FleetSettings`) adds the local-DP
     fleet's rows to each epsilon (see that module).
     """
@@ -106,8 +109,8 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
     embeddings = None
     if embed is not None:
         embeddings = embed([movie_text(data.movies[i]) if i in data.movies else i for i in data.item_ids])
-    steps = 1 + (3 if dpsgd else 2) * len(epsilons) * repeats + (len(fleet.sizes(len(splits))) * len(epsilons)
-                                                                 if fleet is not None else 0)
+    steps = 1 + (2 + dpsgd + compare_counts) * len(epsilons) * repeats + (
+        len(fleet.sizes(len(splits))) * len(epsilons) if fleet is not None else 0)
     done = 0
 
     def run(label: str, score: Callable) -> dict[str, float]:
@@ -126,13 +129,18 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
         out["fleet"] = fleet.to_dict()
     art = None
     for eps in epsilons:
-        runs, pops, build_s, sgd_runs, sgd_info = [], [], [], [], []
+        runs, pops, build_s, sgd_runs, sgd_info, counts_runs = [], [], [], [], [], []
         for _ in range(repeats):
             start = time.perf_counter()
             art = build_catalog(hist, epsilon=eps, delta=delta, bounds=bounds or DEFAULT_BOUNDS,
                                 options=options or DEFAULT_OPTIONS, text_embeddings=embeddings)
             build_s.append(time.perf_counter() - start)
             runs.append(run(f"DP catalog eps={eps:g}", _ranker_scores(art.to_rank_catalog(embeddings))))
+            if compare_counts:
+                old = build_catalog(hist, epsilon=eps, delta=delta, bounds=bounds or DEFAULT_BOUNDS,
+                                    options=ReleaseOptions(method="counts", shares=(0.3, 0.35, 0.35)),
+                                    text_embeddings=embeddings)
+                counts_runs.append(run(f"DP counts eps={eps:g}", _ranker_scores(old.to_rank_catalog(embeddings))))
             pop = dp_popularity(hist, eps, delta, bounds)
             pops.append(run(f"DP popularity eps={eps:g}", lambda split, history, candidates, pop=pop: pop[candidates]))
             if dpsgd:
@@ -153,6 +161,8 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
         }
         if dpsgd:
             row["dpsgd"] = {**_mean(sgd_runs), "training": sgd_info}
+        if compare_counts:
+            row["dp_counts"] = _mean(counts_runs)
         if fleet is not None:
             from edgerec_bench.eval.privacy_fleet import fleet_rows
 
@@ -187,7 +197,7 @@ def _unlearning(art: CatalogArtifact, hist: Histories, data: MovieLens, splits, 
     who = [hist.user_ids[i] for i in rng.choice(len(hist), size=min(n, len(hist)), replace=False)]
     eps, delta = art.manifest["epsilon"], art.manifest["delta"]
     bounds, options = Bounds.from_dict(art.manifest["bounds"]), ReleaseOptions.from_dict(art.manifest["release"])
-    noise = _noise_of(art, hist, bounds)
+    noise = art.noise()
     forget_s = []
     for user in who:
         start = time.perf_counter()
@@ -200,26 +210,21 @@ def _unlearning(art: CatalogArtifact, hist: Histories, data: MovieLens, splits, 
     fresh = build_catalog(rest, epsilon=eps, delta=delta, bounds=bounds, options=options, text_embeddings=embeddings)
     rebuild_s = time.perf_counter() - start
     same_noise = build_catalog(rest, epsilon=eps, delta=delta, bounds=bounds, options=options,
-                               text_embeddings=embeddings, noise=noise)
+                               text_embeddings=embeddings, noise=noise, domain=art.domain)
     kept = [s for s in splits if s.user not in set(who)]
     after = rank_all(data, kept, _ranker_scores(art.to_rank_catalog(embeddings)), k=k)
     ref = rank_all(data, kept, _ranker_scores(same_noise.to_rank_catalog(embeddings)), k=k)
     fresh_m = rank_all(data, kept, _ranker_scores(fresh.to_rank_catalog(embeddings)), k=k)
+    drift = 0  # items a fresh domain choice from the popularity after forgetting would swap (the domain is kept)
+    if art.domain is not None:
+        from edgerec.privacy.spectral import choose_domain
+
+        drift = int(len(np.setdiff1d(choose_domain(art.state["popularity"], len(art.domain)), art.domain)))
     identical = all(np.array_equal(getattr(art.neighbours[s], p), getattr(same_noise.neighbours[s], p))
                     for s in art.neighbours for p in ("indptr", "indices", "values"))
     return {"epsilon": eps, "users_forgotten": len(who), "forget_seconds_mean": float(np.mean(forget_s)),
             "rebuild_seconds": rebuild_s, "speedup": rebuild_s / float(np.mean(forget_s)),
-            "identical_to_rebuild_with_same_noise": identical,
+            "identical_to_rebuild_with_same_noise": identical, "method": art.manifest.get("method", "counts"),
+            "domain_drift_after_forgetting": drift,
             f"ndcg@{k}_after_unlearning": after[f"ndcg@{k}"], f"ndcg@{k}_rebuild_same_noise": ref[f"ndcg@{k}"],
             f"ndcg@{k}_rebuild_fresh_noise": fresh_m[f"ndcg@{k}"]}
-
-
-def _noise_of(art: CatalogArtifact, hist: Histories, bounds: Bounds) -> dict[str, np.ndarray]:
-    """The noise inside ``art``'s state: noisy counts minus the exact counts (the builder knows both)."""
-    from edgerec.privacy.contributions import count_pairs
-
-    parts = [contribute(s, bounds) for s in hist.sequences]
-    n = hist.n_items
-    exact = {"popularity": count_items(parts, n), "cooccurrence": count_pairs(parts, n, "pairs"),
-             "sequential": count_pairs(parts, n, "transitions")}
-    return {s: art.state[s] - exact[s] for s in exact}

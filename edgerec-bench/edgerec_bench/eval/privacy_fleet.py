@@ -9,7 +9,8 @@ at that row's epsilon, which is a *local*, user-level guarantee per device (pure
   round 1 found most popular, at ``pair_share * epsilon``.
 
 The two compose to ``epsilon`` per device. The aggregator's estimates become an
-:class:`edgerec.rank.Catalog` the way the DP catalog turns its noisy counts into one
+:class:`edgerec.rank.Catalog` the way the counts-method DP catalog (``method="counts"``) turns its
+noisy counts into one
 (:mod:`edgerec.privacy.release`, the same :class:`ReleaseOptions`; thresholds and floors in
 units of the estimates' standard deviation): popularity is the clipped item estimate,
 co-occurrence the released neighbours of the pair estimates (pairs outside the top items
