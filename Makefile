@@ -31,7 +31,7 @@ $(STAMP): pyproject.toml edgerec-bench/pyproject.toml Makefile
 	# CPU torch first, so no later requirement can pull a CUDA build.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	# The SDK and the benchmark kit (its own package in edgerec-bench/) in one resolve.
-	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[llm,embed,train,audit,privacy,dev]' -e ./edgerec-bench
+	CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" $(BIN)/python -m pip install --quiet -e '.[llm,embed,train,audit,privacy,ray,dev]' -e ./edgerec-bench
 	touch $(STAMP)
 
 # pytest exit code 5 means no test ran: that is a failure here, not a pass.

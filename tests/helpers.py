@@ -57,6 +57,7 @@ EXTRAS = {
     "nbformat": "dev",
     "dp_accounting": "privacy",
     "opendp": "privacy",
+    "ray": "ray",
     "matplotlib": "audit",
 }
 

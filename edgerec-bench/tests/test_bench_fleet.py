@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from edgerec.cli.main import app
@@ -36,5 +37,20 @@ def test_bench_fleet_cli_prints_figures_and_table():
         assert figures[key] >= 0
     table = runner.invoke(app, base)
     assert table.exit_code == 0 and "popularity  rel. L1 error" in table.stdout and "target 100,000" in table.stdout
-    ray = runner.invoke(app, [*base, "--engine", "ray"])
-    assert ray.exit_code == 2 and "only 'inprocess'" in ray.stderr
+    unknown = runner.invoke(app, [*base, "--engine", "spark"])
+    assert unknown.exit_code == 2 and "--engine takes inprocess or ray" in unknown.stderr
+
+
+@pytest.mark.slow
+@requires("opendp", "ray")
+def test_bench_fleet_times_engines_in_one_run_with_the_same_answers():
+    base = ["bench", "fleet", "--data", str(ML100K), "--devices", "600", "--top-items", "10", "--epsilon", "4",
+            "--noise-seed", "3", "--engine", "inprocess,ray"]
+    r = runner.invoke(app, [*base, "--json"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    local, ray = out["runs"]
+    assert (local["engine"], ray["engine"]) == ("inprocess", "ray") and out["time_ratio"]["inprocess"] == 1.0
+    for key in ("popularity_rel_l1", "popularity_spearman", "pairs_rel_l1", "pairs_spearman"):
+        assert local[key] == ray[key]  # seeded noise: the same answers on both engines
+    assert ray["engine_start_s"] > 0 and ray["noise"] == "seeded"

@@ -11,8 +11,14 @@ epsilon once in total (``pair_share`` of it on pairs):
    on); each device reports its ``pair_bound`` most recent pairs among them.
 
 The noise is OpenDP's (never seeded); ``seed`` fixes only which users the devices are.
-``workers`` > 1 runs chunks of devices in that many processes; debiasing is linear, so the
-chunks' estimates add up to exactly the estimate over all reports.
+``noise_seed`` swaps in a seeded copy of the same randomized response (:func:`simulated_answer`),
+for reproducible simulations only: each device's draw then depends on the seed, the round and
+its position alone, so every engine gives the same estimates, bit for bit.
+
+``engine`` says where chunks of devices run: ``"inprocess"`` (here, or in ``workers``
+processes) or ``"ray"`` (Ray tasks on a local, private Ray runtime with ``workers`` CPUs;
+:mod:`edgerec.privacy.fleet_ray`, the ``ray`` extra). Debiasing is linear, so the chunks'
+estimates add up to the estimate over all reports.
 
 >>> r = simulate_fleet([[0, 1], [1, 2], [1]], 3, devices=300, epsilon=8.0, item_bound=2, pair_bound=1, top_items=3)
 >>> r.devices, r.popularity.shape, r.pairs.shape
@@ -21,6 +27,7 @@ chunks' estimates add up to exactly the estimate over all reports.
 
 from __future__ import annotations
 
+import math
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -29,35 +36,121 @@ from typing import Callable, Sequence
 import numpy as np
 
 from edgerec.errors import InputError
-from edgerec.privacy.ldp import (Aggregator, Randomizer, bounded, pair_domain_size, pair_matrix, pairs_among)
+from edgerec.privacy.ldp import (Aggregator, Randomizer, bounded, flip_probability, pair_domain_size, pair_matrix,
+                                 pairs_among, unpack)
 
-__all__ = ["FleetResult", "simulate_fleet", "estimation_error", "top_k_overlap", "spearman"]
+__all__ = ["ENGINES", "FleetResult", "LocalEngine", "simulate_fleet", "simulated_answer", "open_engine", "estimate_sd",
+           "estimation_error", "top_k_overlap", "spearman"]
 
-def _round_chunk(epsilon: float, domain: int, bound: int, per_user: list[list[int]], users: np.ndarray) -> np.ndarray:
-    """Randomize and aggregate the reports of the devices in ``users`` (one chunk); the debiased sum."""
+def simulated_answer(indices: Sequence[int], domain: int, flip: float, rng: np.random.Generator) -> bytes:
+    """The same randomized response as OpenDP's, drawn from a seeded ``rng``: for simulations only.
+
+    Each bit is kept with probability ``1 - flip`` and otherwise replaced by a fair coin
+    (one uniform draw per bit: below ``flip / 2`` a 1, below ``flip`` a 0). A seeded
+    randomizer protects no one (whoever knows the seed can undo it), so real reports
+    (:func:`edgerec.privacy.ldp.make_report`) never use it; fleets use it only when
+    asked for reproducible noise (``noise_seed``).
+
+    >>> rng = np.random.default_rng(0)
+    >>> unpack(simulated_answer([1, 3], 8, 1e-9, rng), 8)
+    [1, 3]
+    """
+    bits = np.zeros(domain, dtype=bool)
+    bits[np.asarray(indices, dtype=np.int64)] = True
+    r = rng.random(domain)
+    return np.packbits(np.where(r < flip, r < flip / 2, bits), bitorder="little").tobytes()
+
+
+def _round_chunk(epsilon: float, domain: int, bound: int, per_user: list[list[int]], noise_seed: int | None,
+                 round_no: int, first: int, users: np.ndarray) -> np.ndarray:
+    """Randomize and aggregate the reports of devices ``first, first + 1, ...`` (users ``users``); the debiased sum.
+
+    With ``noise_seed`` device d of round r draws from ``default_rng([noise_seed, r, d])``:
+    its answer depends on nothing else (not the engine, the workers or the chunking).
+    """
     rr = Randomizer.create(epsilon, domain, bound)
     agg = Aggregator(domain, rr.flip)
-    for u in users.tolist():
-        agg.add(rr.randomize(per_user[u]))
+    if noise_seed is None:
+        for u in users.tolist():
+            agg.add(rr.randomize(per_user[u]))
+    else:
+        for d, u in enumerate(users.tolist(), start=first):
+            agg.add(simulated_answer(per_user[u], domain, rr.flip, np.random.default_rng([noise_seed, round_no, d])))
     return agg.estimate()
 
 
-def _run_round(epsilon, domain, bound, per_user, device_users, workers, chunk, progress) -> np.ndarray:
-    chunks = [device_users[i : i + chunk] for i in range(0, len(device_users), chunk)]
+class LocalEngine:
+    """Runs chunks here (``workers`` = 1) or in a pool of ``workers`` processes; results in task order."""
+
+    name = "inprocess"
+
+    def __init__(self, workers: int = 1):
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "LocalEngine":
+        if self.workers > 1:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def map(self, fn: Callable, shared: tuple, tasks: list[tuple], done: Callable[[int], None]) -> list:
+        """``[fn(*shared, *task) for task in tasks]``; ``done(i)`` as task i finishes."""
+        if self._pool is None:
+            out = []
+            for i, task in enumerate(tasks):
+                out.append(fn(*shared, *task))
+                done(i)
+            return out
+        futures = [self._pool.submit(fn, *shared, *task) for task in tasks]
+        out = []
+        for i, fut in enumerate(futures):
+            out.append(fut.result())
+            done(i)
+        return out
+
+
+ENGINES = ("inprocess", "ray")
+
+
+def open_engine(name: str, workers: int):
+    """The engine called ``name`` (a context manager with ``map``); Ray is imported only when asked for."""
+    if name == "inprocess":
+        return LocalEngine(workers)
+    if name == "ray":
+        from edgerec.privacy.fleet_ray import RayEngine
+
+        return RayEngine(workers)
+    raise InputError(f"unknown fleet engine {name!r}; choose one of {', '.join(ENGINES)}")
+
+
+def _run_round(engine, epsilon, domain, bound, per_user, device_users, noise_seed, round_no, chunk,
+               progress) -> np.ndarray:
+    """One round over all devices, chunk by chunk; chunk estimates are added in chunk order."""
+    tasks = [(i, device_users[i : i + chunk]) for i in range(0, len(device_users), chunk)]
+    done = (lambda i: progress(len(tasks[i][1]))) if progress is not None else (lambda i: None)
+    parts = engine.map(_round_chunk, (epsilon, domain, bound, per_user, noise_seed, round_no), tasks, done)
     total = np.zeros(domain)
-    if workers <= 1:
-        for part in chunks:
-            total += _round_chunk(epsilon, domain, bound, per_user, part)
-            if progress is not None:
-                progress(len(part))
-        return total
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = [(len(c), pool.submit(_round_chunk, epsilon, domain, bound, per_user, c)) for c in chunks]
-        for n, fut in futures:
-            total += fut.result()
-            if progress is not None:
-                progress(n)
+    for part in parts:
+        total += part
     return total
+
+
+def estimate_sd(devices: int, epsilon: float, bound: int) -> float:
+    """Standard deviation of one debiased count over ``devices`` reports at ``epsilon`` and ``bound``.
+
+    Each device's debiased bit ``(b - f/2) / (1 - f)`` has variance ``(f/2)(1 - f/2) / (1 - f)**2``
+    whether it holds the item or not, so the sum's standard deviation is that times ``sqrt(devices)``.
+
+    >>> round(estimate_sd(100, 8.0, 1), 4)
+    1.3786
+    """
+    f = flip_probability(epsilon, bound)
+    return math.sqrt(devices * (f / 2) * (1 - f / 2)) / (1 - f)
 
 
 def _truth(per_user: list[list[int]], counts: np.ndarray, domain: int) -> np.ndarray:
@@ -125,6 +218,8 @@ class FleetResult:
     pairs: np.ndarray  # estimated devices per pair of top items (T x T)
     true_pairs: np.ndarray
     seconds: dict = field(default_factory=dict)
+    engine: str = "inprocess"
+    noise: str = "opendp"  # or "seeded" (simulated_answer with noise_seed)
 
     def metrics(self, k: int = 50) -> dict:
         """JSON figures: errors against the exact counts, top-k overlaps, rank correlations, times.
@@ -136,7 +231,8 @@ class FleetResult:
         iu = np.triu_indices(t, k=1)
         est_p, true_p = self.pairs[iu], self.true_pairs[iu]
         return {
-            "devices": self.devices, "epsilon": self.epsilon, "item_bound": self.item_bound,
+            "devices": self.devices, "engine": self.engine, "noise": self.noise, "epsilon": self.epsilon,
+            "item_bound": self.item_bound,
             "pair_bound": self.pair_bound, "pair_share": self.pair_share, "top_items": t,
             "popularity_rel_l1": estimation_error(self.popularity, self.true_popularity),
             "popularity_top50_overlap": top_k_overlap(self.popularity, self.all_popularity, k),
@@ -162,6 +258,8 @@ def simulate_fleet(
     pair_share: float = 0.5,
     seed: int = 0,
     workers: int = 1,
+    engine: str = "inprocess",
+    noise_seed: int | None = None,
     chunk: int = 5000,
     progress: Callable[[int], None] | None = None,
 ) -> FleetResult:
@@ -169,9 +267,13 @@ def simulate_fleet(
 
     ``user_items[u]`` holds user u's liked item indices (below ``n_items``), most recent first.
     ``progress(n)`` is called as chunks of ``chunk`` devices finish (twice per device: two rounds).
+    Each device spends ``epsilon`` in all: ``(1 - pair_share) * epsilon`` on its item report,
+    ``pair_share * epsilon`` on its pair report (sequential composition of two pure-DP reports).
     """
     if devices < 1 or not user_items:
         raise InputError("a fleet needs at least one device and one user to draw it from")
+    if engine not in ENGINES:
+        raise InputError(f"unknown fleet engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if not 0.0 < pair_share < 1.0:
         raise InputError("pair_share must be between 0 and 1 (exclusive)")
     top_items = min(top_items, n_items)
@@ -184,19 +286,22 @@ def simulate_fleet(
     eps_items, eps_pairs = epsilon * (1 - pair_share), epsilon * pair_share
     seconds = {}
 
-    start = time.perf_counter()
     items_of = [bounded(items, item_bound) for items in user_items]
-    popularity = _run_round(eps_items, n_items, item_bound, items_of, device_users, workers, chunk, progress)
-    seconds["items_round"] = time.perf_counter() - start
+    start = time.perf_counter()
+    with open_engine(engine, workers) as runner:
+        seconds["engine_start"] = time.perf_counter() - start
+        popularity = _run_round(runner, eps_items, n_items, item_bound, items_of, device_users, noise_seed, 1,
+                                chunk, progress)
+        seconds["items_round"] = time.perf_counter() - start - seconds["engine_start"]
 
-    mid = time.perf_counter()
-    top = np.argsort(-popularity, kind="stable")[:top_items]
-    position = {int(item): p for p, item in enumerate(top)}
-    pairs_of = [pairs_among([position[i] for i in items if i in position], pair_bound, top_items)
-                for items in user_items]
-    pair_counts = _run_round(eps_pairs, pair_domain_size(top_items), pair_bound, pairs_of, device_users,
-                             workers, chunk, progress)
-    seconds["pairs_round"] = time.perf_counter() - mid
+        mid = time.perf_counter()
+        top = np.argsort(-popularity, kind="stable")[:top_items]
+        position = {int(item): p for p, item in enumerate(top)}
+        pairs_of = [pairs_among([position[i] for i in items if i in position], pair_bound, top_items)
+                    for items in user_items]
+        pair_counts = _run_round(runner, eps_pairs, pair_domain_size(top_items), pair_bound, pairs_of, device_users,
+                                 noise_seed, 2, chunk, progress)
+        seconds["pairs_round"] = time.perf_counter() - mid
     seconds["total"] = time.perf_counter() - start
 
     all_items = [list(dict.fromkeys(int(i) for i in items)) for items in user_items]
@@ -206,5 +311,5 @@ def simulate_fleet(
         all_popularity=_truth(all_items, counts, n_items), top=top,
         pairs=pair_matrix(pair_counts, top_items),
         true_pairs=pair_matrix(_truth(pairs_of, counts, pair_domain_size(top_items)), top_items),
-        seconds=seconds,
+        seconds=seconds, engine=engine, noise="opendp" if noise_seed is None else "seeded",
     )

@@ -163,35 +163,46 @@ def fleet(
     pair_bound: Annotated[int, typer.Option("--pair-bound", help="Most recent pairs (among the public top items) a device reports.", min=1)] = 10,
     top_items: Annotated[int, typer.Option("--top-items", help="Popular items of round 1 whose pairs round 2 estimates.", min=2)] = 64,
     pair_share: Annotated[float, typer.Option("--pair-share", help="Share of epsilon spent on the pair report.", min=0.01, max=0.99)] = 0.5,
-    seed: Annotated[int, typer.Option("--seed", help="Which users the devices are (the noise is never seeded).")] = 0,
-    workers: Annotated[int, typer.Option("--workers", help="Processes that simulate devices (the target machine has 2 cores).", min=1)] = 2,
-    engine: Annotated[str, typer.Option("--engine", help="Only 'inprocess' is built; Ray is not (see docs/privacy-device.md).")] = "inprocess",
+    seed: Annotated[int, typer.Option("--seed", help="Which users the devices are (the noise is OpenDP's, never seeded, unless --noise-seed).")] = 0,
+    workers: Annotated[int, typer.Option("--workers", help="Processes (inprocess) or Ray CPUs (ray) that simulate devices.", min=1)] = 2,
+    engine: Annotated[str, typer.Option("--engine", help="Where devices run: 'inprocess' or 'ray' (the ray extra); "
+                                        "comma-separated to time several in the same run, e.g. inprocess,ray.")] = "inprocess",
+    noise_seed: Annotated[Optional[int], typer.Option("--noise-seed", help="Seeded simulation noise instead of OpenDP's "
+                                                      "(reproducible, engine-independent; protects no one).",
+                                                      show_default=False)] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Local-DP fleet: devices report their items and item pairs; time and estimation error vs the true counts."""
-    from edgerec.errors import InputError
-    from edgerec_bench.perf.fleet import bench_fleet
-
-    if engine != "inprocess":
-        raise InputError(f"engine {engine!r} is not available; only 'inprocess' is built (use --workers for more cores)")
     from edgerec.cli._common import progress_bar
+    from edgerec.errors import InputError
+    from edgerec.privacy.fleet import ENGINES
+    from edgerec_bench.perf.fleet import compare_engines
 
+    engines = list(dict.fromkeys(e.strip() for e in engine.split(",") if e.strip()))
+    unknown = [e for e in engines if e not in ENGINES]
+    if not engines or unknown:
+        raise InputError(f"--engine takes {' or '.join(ENGINES)} (comma-separated), not {engine!r}")
     with progress_bar("devices reporting", eta=True) as bar:
-        task = bar.add_task("", total=2 * devices)
-        figures = bench_fleet(data, devices=devices, epsilon=epsilon, item_bound=item_bound, pair_bound=pair_bound,
-                              top_items=top_items, pair_share=pair_share, seed=seed, workers=workers,
-                              progress=lambda n: bar.advance(task, n))
+        task = bar.add_task("", total=2 * devices * len(engines))
+        result = compare_engines(data, engines, devices=devices, epsilon=epsilon, item_bound=item_bound,
+                                 pair_bound=pair_bound, top_items=top_items, pair_share=pair_share, seed=seed,
+                                 workers=workers, noise_seed=noise_seed, progress=lambda n: bar.advance(task, n))
     if json_out:
-        print_json(figures)
+        print_json(result["runs"][0] if len(engines) == 1 else result)
         return
-    typer.echo(f"{figures['devices']:,} devices from {figures['users']} {figures['data']} users, epsilon {figures['epsilon']:g} "
-               f"({1 - figures['pair_share']:.0%} items, {figures['pair_share']:.0%} pairs), {figures['workers']} worker(s)")
-    typer.echo(f"popularity  rel. L1 error {figures['popularity_rel_l1']:.3f}   top-50 overlap "
-               f"{figures['popularity_top50_overlap']:.2f}   Spearman {figures['popularity_spearman']:.3f}")
-    typer.echo(f"pairs       rel. L1 error {figures['pairs_rel_l1']:.3f}   top-50 overlap "
-               f"{figures['pairs_top50_overlap']:.2f}   Spearman {figures['pairs_spearman']:.3f}   "
-               f"(among the top {figures['top_items']} items)")
-    typer.echo(f"time {figures['total_s']:.1f} s ({figures['devices_per_s']:,.0f} devices/s; target 100,000 within 300 s)")
+    for figures in result["runs"]:
+        typer.echo(f"{figures['devices']:,} devices from {figures['users']} {figures['data']} users, epsilon "
+                   f"{figures['epsilon']:g} ({1 - figures['pair_share']:.0%} items, {figures['pair_share']:.0%} pairs), "
+                   f"engine {figures['engine']}, {figures['workers']} worker(s), {figures['noise']} noise")
+        typer.echo(f"popularity  rel. L1 error {figures['popularity_rel_l1']:.3f}   top-50 overlap "
+                   f"{figures['popularity_top50_overlap']:.2f}   Spearman {figures['popularity_spearman']:.3f}")
+        typer.echo(f"pairs       rel. L1 error {figures['pairs_rel_l1']:.3f}   top-50 overlap "
+                   f"{figures['pairs_top50_overlap']:.2f}   Spearman {figures['pairs_spearman']:.3f}   "
+                   f"(among the top {figures['top_items']} items)")
+        typer.echo(f"time {figures['total_s']:.1f} s, of which engine start {figures['engine_start_s']:.1f} s "
+                   f"({figures['devices_per_s']:,.0f} devices/s; target 100,000 within 300 s)")
+    if len(engines) > 1:
+        typer.echo("time vs " + engines[0] + ": " + ", ".join(f"{e} {r:.2f}x" for e, r in result["time_ratio"].items()))
 
 
 @app.command("hub")

@@ -70,6 +70,14 @@ def privacy(
                                          "standard deviations are reported).", min=1)] = 1,
     dpsgd: Annotated[bool, typer.Option("--dpsgd/--no-dpsgd", help="Also train DP-SGD item vectors (Opacus) per "
                                         "epsilon: a dpsgd row beside the DP catalog.")] = False,
+    fleet: Annotated[bool, typer.Option("--fleet/--no-fleet", help="Also rank with what an aggregator estimates from "
+                                        "local-DP reports, each user one device at that epsilon: an ldp_fleet row.")] = False,
+    fleet_devices: Annotated[str, typer.Option("--fleet-devices", help="With --fleet: larger fleets to run too, "
+                                               "users resampled (comma-separated, e.g. 10000,100000).")] = "",
+    fleet_workers: Annotated[int, typer.Option("--fleet-workers", help="Processes that simulate devices.", min=1)] = 2,
+    fleet_noise_seed: Annotated[Optional[int], typer.Option("--fleet-noise-seed", help="Seeded simulation noise "
+                                                            "(the same mechanism, reproducible and faster) instead "
+                                                            "of OpenDP's.", show_default=False)] = None,
     compare_counts: Annotated[bool, typer.Option("--compare-counts", help="Also build the earlier counts-method "
                                                  "catalog per epsilon (a dp_counts row).")] = False,
     json_out: JsonOption = False,
@@ -82,11 +90,12 @@ def privacy(
         eps = [float(e) for e in epsilons.split(",") if e.strip()]
     except ValueError:
         raise InputError(f"--epsilons must be numbers separated by commas, not {epsilons!r}") from None
+    settings = _fleet_settings(fleet_devices, fleet_workers, fleet_noise_seed) if fleet else None
     embed = _text_embedder() if text else None
     with _stage_progress() as progress:
         report = evaluate_privacy(data, eps, delta=delta, embed=embed, validation=validation,
                                   forget_users=forget_users, repeats=repeats, dpsgd=dpsgd,
-                                  compare_counts=compare_counts, progress=progress)
+                                  compare_counts=compare_counts, fleet=settings, progress=progress)
     if json_out:
         print_json(report)
         return
@@ -108,6 +117,9 @@ def privacy(
             s = row["dpsgd"]
             typer.echo(f"{'DP-SGD eps=' + format(row['epsilon'], 'g'):18s} {s['ndcg@10']:8.4f} {s['hr@10']:8.4f} "
                        f"{s['ndcg@10'] / base['ndcg@10']:14.2f}")
+        for f in ([row["ldp_fleet"], *row["ldp_fleet_resampled"]] if "ldp_fleet" in row else []):
+            typer.echo(f"{'LDP ' + format(f['devices'], ',') + ' eps=' + format(row['epsilon'], 'g'):18s} "
+                       f"{f['ndcg@10']:8.4f} {f['hr@10']:8.4f} {f['ndcg@10'] / base['ndcg@10']:14.2f}")
     if "unlearning" in report:
         u = report["unlearning"]
         typer.echo(f"unlearning {u['users_forgotten']} users at eps={u['epsilon']:g}: "
@@ -116,6 +128,20 @@ def privacy(
                    f"{u['identical_to_rebuild_with_same_noise']}; NDCG@10 after {u['ndcg@10_after_unlearning']:.4f}, "
                    f"rebuild same noise {u['ndcg@10_rebuild_same_noise']:.4f}, "
                    f"fresh noise {u['ndcg@10_rebuild_fresh_noise']:.4f}")
+
+
+def _fleet_settings(devices: str, workers: int, noise_seed: int | None):
+    """``eval privacy --fleet``'s settings from the ``--fleet-*`` options."""
+    from edgerec.errors import InputError
+    from edgerec_bench.eval.privacy_fleet import FleetSettings
+
+    try:
+        sizes = tuple(int(d) for d in devices.split(",") if d.strip())
+    except ValueError:
+        raise InputError(f"--fleet-devices must be whole numbers separated by commas, not {devices!r}") from None
+    if any(d < 1 for d in sizes):
+        raise InputError("--fleet-devices must be positive")
+    return FleetSettings(devices=sizes, workers=workers, noise_seed=noise_seed)
 
 
 @app.command("home-assistant")

@@ -91,7 +91,7 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
                      embed: Callable[[list[str]], np.ndarray] | None = None, validation: bool = False,
                      bounds: Bounds | None = None, options: ReleaseOptions | None = None, k: int = 10,
                      forget_users: int = 5, repeats: int = 1, dpsgd: bool = False, dpsgd_config=None,
-                     compare_counts: bool = False, seed: int = 0,
+                     compare_counts: bool = False, fleet=None, seed: int = 0,
                      progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Everything ``eval privacy`` prints, as one JSON-ready dict (see module docstring).
 
@@ -99,6 +99,8 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
     times with fresh noise; the figures are means, with their standard deviations.
     ``compare_counts`` adds a ``dp_counts`` row: the earlier counts method
     (truncated contributions over all items) at the same epsilon.
+    ``fleet`` (a :class:`edgerec_bench.eval.privacy_fleet.FleetSettings`) adds the local-DP
+    fleet's rows to each epsilon (see that module).
     """
     data = load_movielens(path)
     splits = leave_last_out(data, skip_last=1 if validation else 0)
@@ -107,7 +109,8 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
     embeddings = None
     if embed is not None:
         embeddings = embed([movie_text(data.movies[i]) if i in data.movies else i for i in data.item_ids])
-    steps = 1 + (2 + dpsgd + compare_counts) * len(epsilons) * repeats
+    steps = 1 + (2 + dpsgd + compare_counts) * len(epsilons) * repeats + (
+        len(fleet.sizes(len(splits))) * len(epsilons) if fleet is not None else 0)
     done = 0
 
     def run(label: str, score: Callable) -> dict[str, float]:
@@ -122,6 +125,8 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
                  "text": embeddings is not None, "bounds": (bounds or DEFAULT_BOUNDS).to_dict(),
                  "release": (options or DEFAULT_OPTIONS).to_dict(),
                  "non_private": run("non-private ranker", _ranker_scores(plain)), "per_epsilon": []}
+    if fleet is not None:
+        out["fleet"] = fleet.to_dict()
     art = None
     for eps in epsilons:
         runs, pops, build_s, sgd_runs, sgd_info, counts_runs = [], [], [], [], [], []
@@ -158,6 +163,11 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
             row["dpsgd"] = {**_mean(sgd_runs), "training": sgd_info}
         if compare_counts:
             row["dp_counts"] = _mean(counts_runs)
+        if fleet is not None:
+            from edgerec_bench.eval.privacy_fleet import fleet_rows
+
+            row.update(fleet_rows(data, splits, eps, fleet, lambda label, cat: run(label, _ranker_scores(cat)),
+                                  options=options or DEFAULT_OPTIONS, embeddings=embeddings))
         out["per_epsilon"].append(row)
     if art is not None and forget_users > 0:
         out["unlearning"] = _unlearning(art, hist, data, splits, embeddings, forget_users, k)
