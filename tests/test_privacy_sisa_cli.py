@@ -69,6 +69,6 @@ def test_sharded_build_options_are_checked(events, tmp_path):
     user_error(run("catalog", "build", "--from", events, "--epsilon", "1", "--shards", "2", "--out", tmp_path / "b"),
                "--model dpsgd")
     user_error(run("catalog", "build", "--from", events, "--epsilon", "1", "--model", "nope", "--out",
-                   tmp_path / "c"), "counts or dpsgd")
+                   tmp_path / "c"), "catalog or dpsgd")
     user_error(run("catalog", "build", "--from", events, "--epsilon", "4", "--model", "dpsgd", "--budget", "1",
                    "--items", tmp_path / "items.txt", "--out", tmp_path / "d"), "over the budget")

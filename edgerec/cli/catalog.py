@@ -28,9 +28,9 @@ def build(
     items: Annotated[Optional[Path], typer.Option("--items", help="The public item list (a JSON list or one id a "
                                                   "line); needed for a private build from events JSONL.",
                                                   show_default=False)] = None,
-    model: Annotated[str, typer.Option("--model", help="counts: the DP catalog of noisy counts (spectral method); "
-                                       "dpsgd: item vectors trained with DP-SGD (needs --epsilon), one model per "
-                                       "shard.")] = "counts",
+    model: Annotated[str, typer.Option("--model", help="catalog: popularity and neighbours from noisy counts "
+                                       "(the spectral method under DP); dpsgd: item vectors trained with DP-SGD "
+                                       "(needs --epsilon), one model per shard.")] = "catalog",
     shards: Annotated[int, typer.Option("--shards", help="With --model dpsgd: users split into this many shards, "
                                         "so forgetting one retrains one shard.", min=1)] = 1,
     budget: Annotated[Optional[float], typer.Option("--budget", help="With --model dpsgd: the most epsilon any "
@@ -47,9 +47,9 @@ def build(
     from edgerec.privacy.catalog import build_catalog
     from edgerec.privacy.data import Histories, read_item_list
 
-    if model not in ("counts", "dpsgd"):
-        raise InputError(f"--model must be counts or dpsgd, not {model!r}")
-    if model == "counts" and (shards != 1 or budget is not None):
+    if model not in ("catalog", "dpsgd"):
+        raise InputError(f"--model must be catalog or dpsgd, not {model!r}")
+    if model == "catalog" and (shards != 1 or budget is not None):
         raise InputError("--shards and --budget go with --model dpsgd")
     if model == "dpsgd" and epsilon is None:
         raise InputError("--model dpsgd is always private: give --epsilon")
