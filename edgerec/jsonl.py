@@ -20,15 +20,11 @@ from typing import Any, Iterator
 
 from edgerec.errors import InputError
 
-__all__ = ["read_jsonl"]
+__all__ = ["raw_lines", "read_jsonl"]
 
 
-def read_jsonl(path: str | Path) -> Iterator[tuple[int, Any]]:
-    """Yield ``(line number, value)`` for each non-blank line; blank lines are skipped.
-
-    A missing file, a directory, a line that is not UTF-8 or not JSON raises
-    :class:`InputError` naming ``file:line``. Lines are read one at a time.
-    """
+def raw_lines(path: str | Path) -> Iterator[bytes]:
+    """The raw lines of a JSON-lines file, read one at a time; a missing file or a directory is an InputError."""
     path = Path(path)
     if not path.exists():
         raise InputError(f"no such file: {path}")
@@ -39,15 +35,25 @@ def read_jsonl(path: str | Path) -> Iterator[tuple[int, Any]]:
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     with handle:
-        for number, raw in enumerate(handle, start=1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise InputError(f"{path.name}:{number}: not UTF-8 text") from None
-            if not line.strip():
-                continue
-            try:
-                value = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{path.name}:{number}: bad JSON ({exc.msg} at column {exc.colno})") from None
-            yield number, value
+        yield from handle
+
+
+def read_jsonl(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """Yield ``(line number, value)`` for each non-blank line; blank lines are skipped.
+
+    A missing file, a directory, a line that is not UTF-8 or not JSON raises
+    :class:`InputError` naming ``file:line``. Lines are read one at a time.
+    """
+    path = Path(path)
+    for number, raw in enumerate(raw_lines(path), start=1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(f"{path.name}:{number}: not UTF-8 text") from None
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InputError(f"{path.name}:{number}: bad JSON ({exc.msg} at column {exc.colno})") from None
+        yield number, value

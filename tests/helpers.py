@@ -92,3 +92,20 @@ def user_error(result, fragment: str) -> None:
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and fragment in lines[0], result.stderr
     assert "Traceback" not in result.output + result.stderr
+
+
+def write_tiny_ml(folder: Path, ratings=(3, 4, 5)) -> Path:
+    """40 users over 30 movies in two tastes, in ml-100k's layout (u.data, u.item); ratings drawn from ``ratings``."""
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    folder.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for user in range(1, 41):
+        taste = user % 2
+        for n, item in enumerate(rng.permutation(15)[:10] + 1 + 15 * taste):
+            lines.append(f"{user}\t{item}\t{rng.choice(list(ratings))}\t{1000 + 10 * n}")
+    (folder / "u.data").write_text("\n".join(lines) + "\n")
+    genres = "|".join(["0"] * 19)
+    (folder / "u.item").write_text("".join(f"{i}|Film {i} (1990)|01-Jan-1990||http://x|{genres}\n" for i in range(1, 31)))
+    return folder

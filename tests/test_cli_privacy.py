@@ -13,19 +13,13 @@ from edgerec.errors import PrivacyBudgetExceeded
 from edgerec.privacy.ledger import LedgerEntry
 from edgerec.privacy.store_ledger import charge, load_ledger
 from edgerec.store import EventStore
-from helpers import KEY, ML100K
+from helpers import KEY, ML100K, user_error
 
 runner = CliRunner()
 
 
 def run(*args):
     return runner.invoke(app, [str(a) for a in args])
-
-
-def user_error(result, fragment):
-    assert result.exit_code == 2, (result.exit_code, result.output)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and fragment in lines[0], result.stderr
 
 
 @pytest.fixture

@@ -10,18 +10,13 @@ from typer.testing import CliRunner
 
 from edgerec.cli.main import app
 from edgerec.privacy.sisa import shard_of
+from helpers import user_error
 
 runner = CliRunner()
 
 
 def run(*args):
     return runner.invoke(app, [str(a) for a in args])
-
-
-def user_error(result, fragment):
-    assert result.exit_code == 2, (result.exit_code, result.output)
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and fragment in lines[0], result.stderr
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
 from edgerec.cli.main import app
 from edgerec_bench.eval.privacy import evaluate_privacy
+from helpers import write_tiny_ml
 
 runner = CliRunner()
 
@@ -16,18 +16,7 @@ runner = CliRunner()
 @pytest.fixture
 def tiny_ml(tmp_path) -> Path:
     """40 users over 30 movies in two tastes (ml-100k layout)."""
-    rng = np.random.default_rng(1)
-    folder = tmp_path / "ml"
-    folder.mkdir()
-    lines = []
-    for user in range(1, 41):
-        taste = user % 2
-        for n, item in enumerate(rng.permutation(15)[:10] + 1 + 15 * taste):
-            lines.append(f"{user}\t{item}\t{rng.choice([3, 4, 5])}\t{1000 + 10 * n}")
-    (folder / "u.data").write_text("\n".join(lines) + "\n")
-    genres = "|".join(["0"] * 19)
-    (folder / "u.item").write_text("".join(f"{i}|Film {i} (1990)|01-Jan-1990||http://x|{genres}\n" for i in range(1, 31)))
-    return folder
+    return write_tiny_ml(tmp_path / "ml", ratings=(3, 4, 5))
 
 
 def test_evaluate_privacy_figures_and_exact_unlearning(tiny_ml):

@@ -3,7 +3,6 @@
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -13,7 +12,7 @@ from edgerec.privacy.fleet import simulate_fleet
 from edgerec_bench.datasets.movielens import leave_last_out, load_movielens
 from edgerec_bench.eval.privacy import evaluate_privacy
 from edgerec_bench.eval.privacy_fleet import FleetSettings, device_items, fleet_catalog
-from helpers import requires, user_error
+from helpers import requires, user_error, write_tiny_ml
 
 pytestmark = requires("opendp")
 
@@ -23,18 +22,7 @@ runner = CliRunner()
 @pytest.fixture
 def tiny_ml(tmp_path) -> Path:
     """40 users over 30 movies in two tastes (ml-100k layout); ratings 1-2 are dislikes."""
-    rng = np.random.default_rng(1)
-    folder = tmp_path / "ml"
-    folder.mkdir()
-    lines = []
-    for user in range(1, 41):
-        taste = user % 2
-        for n, item in enumerate(rng.permutation(15)[:10] + 1 + 15 * taste):
-            lines.append(f"{user}\t{item}\t{rng.choice([1, 3, 4, 5])}\t{1000 + 10 * n}")
-    (folder / "u.data").write_text("\n".join(lines) + "\n")
-    genres = "|".join(["0"] * 19)
-    (folder / "u.item").write_text("".join(f"{i}|Film {i} (1990)|01-Jan-1990||http://x|{genres}\n" for i in range(1, 31)))
-    return folder
+    return write_tiny_ml(tmp_path / "ml", ratings=(1, 3, 4, 5))
 
 
 def test_fleet_rows_per_epsilon(tiny_ml):

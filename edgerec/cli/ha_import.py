@@ -9,26 +9,14 @@ import typer
 from edgerec.adapters.ha_events import parse_ha_records
 from edgerec.cli._common import open_store, print_json, progress_bar
 from edgerec.errors import InputError
-
-
-def _lines(path: Path):
-    if not path.exists():
-        raise InputError(f"no such file: {path}")
-    if path.is_dir():
-        raise InputError(f"{path} is a directory, expected a JSON-lines file")
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        raise InputError(f"cannot read {path}: {exc.strerror}") from None
-    with handle:
-        yield from handle
+from edgerec.jsonl import raw_lines
 
 
 def import_home_assistant_file(path: Path, db: Path | None, key_file: Path | None, *, batch_size: int, strict: bool,
                                json_out: bool) -> None:
     """Read every line, then log the state changes; print what was imported and what was skipped."""
     try:
-        found = parse_ha_records(_lines(path), strict=strict)
+        found = parse_ha_records(raw_lines(path), strict=strict)
     except InputError as exc:
         raise InputError(f"{path.name}: {exc}") if str(exc).startswith("line ") else exc from None
     with open_store(db, key_file) as store:

@@ -255,6 +255,13 @@ class CatalogArtifact:
             local = release_neighbours(dense, norm, threshold=opts.threshold * scale, top_n=opts.top_n, prior=prior)
             self.neighbours[signal] = _widen(local, dom, n)
 
+    def domain_drift(self) -> int:
+        """Spectral: how many domain items a fresh choice from the current popularity would swap (0 otherwise)."""
+        if self.domain is None:
+            return 0
+        fresh = choose_domain(self.state["popularity"], len(self.domain))
+        return int(len(np.setdiff1d(fresh, self.domain)))
+
     def noise(self) -> dict[str, np.ndarray]:
         """The noise inside the state: noisy counts minus the counts of the kept contributions.
 
@@ -298,11 +305,9 @@ class CatalogArtifact:
         self.manifest["unlearned"] = self.manifest.get("unlearned", 0) + 1
         if self._options().spectral:
             self._release_spectral(self._options())
-            fresh = choose_domain(self.state["popularity"], len(self.domain))
-            drift = int(len(np.setdiff1d(fresh, self.domain)))
             return UnlearnReceipt(user, len(touched), len(self.domain), len(self.item_ids) - len(self.domain),
                                   SIGNALS, time.perf_counter() - start, method="subtract, low-rank release recomputed",
-                                  domain_drift=drift)
+                                  domain_drift=self.domain_drift())
         if self._options().shrink:
             self._release_all(touched)
             return UnlearnReceipt(user, len(touched), len(self.item_ids), 0, SIGNALS, time.perf_counter() - start,

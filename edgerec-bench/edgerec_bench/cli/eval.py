@@ -83,13 +83,9 @@ def privacy(
     json_out: JsonOption = False,
 ) -> None:
     """NDCG@10 / HR@10 of the user-level DP catalog per epsilon, beside the non-private ranker and DP popularity."""
-    from edgerec.errors import InputError
     from edgerec_bench.eval.privacy import evaluate_privacy
 
-    try:
-        eps = [float(e) for e in epsilons.split(",") if e.strip()]
-    except ValueError:
-        raise InputError(f"--epsilons must be numbers separated by commas, not {epsilons!r}") from None
+    eps = _number_list(epsilons, "--epsilons")
     settings = _fleet_settings(fleet_devices, fleet_workers, fleet_noise_seed) if fleet else None
     embed = _text_embedder() if text else None
     with _stage_progress() as progress:
@@ -135,10 +131,7 @@ def _fleet_settings(devices: str, workers: int, noise_seed: int | None):
     from edgerec.errors import InputError
     from edgerec_bench.eval.privacy_fleet import FleetSettings
 
-    try:
-        sizes = tuple(int(d) for d in devices.split(",") if d.strip())
-    except ValueError:
-        raise InputError(f"--fleet-devices must be whole numbers separated by commas, not {devices!r}") from None
+    sizes = tuple(_number_list(devices, "--fleet-devices", int))
     if any(d < 1 for d in sizes):
         raise InputError("--fleet-devices must be positive")
     return FleetSettings(devices=sizes, workers=workers, noise_seed=noise_seed)
@@ -190,14 +183,9 @@ def unlearning_dpsgd(
     json_out: JsonOption = False,
 ) -> None:
     """SISA-sharded DP-SGD item vectors: NDCG@10 per shard count against one model, and forget vs full retrain."""
-    from edgerec.errors import InputError
     from edgerec_bench.eval.unlearning_dpsgd import evaluate_sharded_dpsgd
 
-    try:
-        eps = [float(e) for e in epsilons.split(",") if e.strip()]
-        counts = [int(s) for s in shards.split(",") if s.strip()]
-    except ValueError:
-        raise InputError("--epsilons and --shards must be numbers separated by commas") from None
+    eps, counts = _number_list(epsilons, "--epsilons"), _number_list(shards, "--shards", int)
     embed = _text_embedder() if text else None
     with _stage_progress() as progress:
         report = evaluate_sharded_dpsgd(data, epsilons=eps, shards=counts, forget_users=forget_users, delta=delta,
@@ -326,6 +314,17 @@ def extraction(
     typer.echo(f"{'metric':22s} {'extracted':>10s} {'true actions':>13s}")
     for key, value in report["routines"].items():
         typer.echo(f"{key:22s} {value:10.3f} {report['routines_true_actions'][key]:13.3f}")
+
+
+def _number_list(text: str, option: str, kind=float) -> list:
+    """``"0.5,1,8"`` as numbers of ``kind``; anything else is one clear InputError naming ``option``."""
+    from edgerec.errors import InputError
+
+    try:
+        return [kind(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        what = "whole numbers" if kind is int else "numbers"
+        raise InputError(f"{option} must be {what} separated by commas, not {text!r}") from None
 
 
 def _text_embedder():

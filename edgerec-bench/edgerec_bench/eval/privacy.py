@@ -33,8 +33,8 @@ from edgerec.rank.ranker import Ranker, RankerConfig
 from edgerec_bench.datasets.movielens import MovieLens, UserSplit, leave_last_out, load_movielens, movie_text
 from edgerec_bench.eval.movielens import _history, _top
 
-__all__ = ["DEFAULT_BOUNDS", "DEFAULT_OPTIONS", "dp_popularity", "evaluate_privacy", "histories", "private_catalog",
-           "rank_all"]
+__all__ = ["DEFAULT_BOUNDS", "DEFAULT_OPTIONS", "dp_popularity", "evaluate_privacy", "histories", "prepare",
+           "private_catalog", "rank_all"]
 
 #: Contribution bounds used by ``eval movielens --epsilon`` and ``eval privacy`` (chosen on the validation split).
 DEFAULT_BOUNDS = Bounds(items_per_user=50, pair_items=30, transitions_per_user=100, window=5)
@@ -53,6 +53,21 @@ def private_catalog(data: MovieLens, splits: Sequence[UserSplit], epsilon: float
     """The DP catalog of the training splits (text embeddings, if given, feed the public prior)."""
     return build_catalog(histories(data, splits), epsilon=epsilon, delta=delta, bounds=bounds or DEFAULT_BOUNDS,
                          options=options or DEFAULT_OPTIONS, text_embeddings=embeddings)
+
+
+def prepare(path: str | Path, *, delta: float | None, embed: Callable[[list[str]], np.ndarray] | None,
+            validation: bool):
+    """``(data, splits, histories, delta, text embeddings or None)``: what every privacy evaluation starts from.
+
+    ``delta`` defaults to 1 / number of users; the embeddings are of the items' titles.
+    """
+    data = load_movielens(path)
+    splits = leave_last_out(data, skip_last=1 if validation else 0)
+    delta = 1.0 / len(splits) if delta is None else float(delta)
+    embeddings = None
+    if embed is not None:
+        embeddings = embed([movie_text(data.movies[i]) if i in data.movies else i for i in data.item_ids])
+    return data, splits, histories(data, splits), delta, embeddings
 
 
 def dp_popularity(hist: Histories, epsilon: float, delta: float, bounds: Bounds | None = None) -> np.ndarray:
@@ -102,13 +117,7 @@ def evaluate_privacy(path: str | Path, epsilons: Sequence[float], *, delta: floa
     ``fleet`` (a :class:`edgerec_bench.eval.privacy_fleet.FleetSettings`) adds the local-DP
     fleet's rows to each epsilon (see that module).
     """
-    data = load_movielens(path)
-    splits = leave_last_out(data, skip_last=1 if validation else 0)
-    hist = histories(data, splits)
-    delta = 1.0 / len(splits) if delta is None else float(delta)
-    embeddings = None
-    if embed is not None:
-        embeddings = embed([movie_text(data.movies[i]) if i in data.movies else i for i in data.item_ids])
+    data, splits, hist, delta, embeddings = prepare(path, delta=delta, embed=embed, validation=validation)
     steps = 1 + (2 + dpsgd + compare_counts) * len(epsilons) * repeats + (
         len(fleet.sizes(len(splits))) * len(epsilons) if fleet is not None else 0)
     done = 0
@@ -215,16 +224,11 @@ def _unlearning(art: CatalogArtifact, hist: Histories, data: MovieLens, splits, 
     after = rank_all(data, kept, _ranker_scores(art.to_rank_catalog(embeddings)), k=k)
     ref = rank_all(data, kept, _ranker_scores(same_noise.to_rank_catalog(embeddings)), k=k)
     fresh_m = rank_all(data, kept, _ranker_scores(fresh.to_rank_catalog(embeddings)), k=k)
-    drift = 0  # items a fresh domain choice from the popularity after forgetting would swap (the domain is kept)
-    if art.domain is not None:
-        from edgerec.privacy.spectral import choose_domain
-
-        drift = int(len(np.setdiff1d(choose_domain(art.state["popularity"], len(art.domain)), art.domain)))
     identical = all(np.array_equal(getattr(art.neighbours[s], p), getattr(same_noise.neighbours[s], p))
                     for s in art.neighbours for p in ("indptr", "indices", "values"))
     return {"epsilon": eps, "users_forgotten": len(who), "forget_seconds_mean": float(np.mean(forget_s)),
             "rebuild_seconds": rebuild_s, "speedup": rebuild_s / float(np.mean(forget_s)),
             "identical_to_rebuild_with_same_noise": identical, "method": art.manifest.get("method", "counts"),
-            "domain_drift_after_forgetting": drift,
+            "domain_drift_after_forgetting": art.domain_drift(),
             f"ndcg@{k}_after_unlearning": after[f"ndcg@{k}"], f"ndcg@{k}_rebuild_same_noise": ref[f"ndcg@{k}"],
             f"ndcg@{k}_rebuild_fresh_noise": fresh_m[f"ndcg@{k}"]}

@@ -25,8 +25,7 @@ import numpy as np
 
 from edgerec.privacy.dpsgd import train_item_vectors
 from edgerec.privacy.sisa import ShardedArtifact, build_sharded, default_config, shard_of
-from edgerec_bench.datasets.movielens import leave_last_out, load_movielens, movie_text
-from edgerec_bench.eval.privacy import _ranker_scores, histories, rank_all
+from edgerec_bench.eval.privacy import _ranker_scores, prepare, rank_all
 
 __all__ = ["evaluate_sharded_dpsgd", "forget_and_rebuild", "pick_forget_users"]
 
@@ -56,13 +55,7 @@ def evaluate_sharded_dpsgd(path: str | Path, *, epsilons: Sequence[float] = (1.0
                            aggregate: str = "mean_cosine", seed: int = 0,
                            progress: Callable[[str, int, int], None] | None = None) -> dict:
     """Everything ``eval unlearning-dpsgd`` prints, as one JSON-ready dict (module docstring)."""
-    data = load_movielens(path)
-    splits = leave_last_out(data, skip_last=1 if validation else 0)
-    hist = histories(data, splits)
-    delta = 1.0 / len(splits) if delta is None else float(delta)
-    embeddings = None
-    if embed is not None:
-        embeddings = embed([movie_text(data.movies[i]) if i in data.movies else i for i in data.item_ids])
+    data, splits, hist, delta, embeddings = prepare(path, delta=delta, embed=embed, validation=validation)
     config = default_config(embeddings is not None)
     steps = len(epsilons) * (1 + len(shards)) + (2 if forget_users else 0)
     done = 0
