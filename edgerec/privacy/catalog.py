@@ -243,12 +243,12 @@ class CatalogArtifact:
                 self.state[signal], norm, threshold=self._threshold(signal), top_n=opts.top_n,
                 prior=self.prior, expected=self._expected(signal))
 
-    def _release_spectral(self, opts: ReleaseOptions) -> None:
-        """Popularity in people (state / UNIT); each pair signal's domain block, low-rank, then neighbours."""
+    def _release_spectral(self, opts: ReleaseOptions, signals: tuple[str, ...] = ("cooccurrence", "sequential")) -> None:
+        """Popularity in people (state / UNIT); each of ``signals``' domain block, low-rank, then neighbours."""
         n, dom = len(self.item_ids), self.domain
         self.popularity = (np.maximum(self.state["popularity"], 0) / UNIT).astype(np.float32)
         prior = None if self.prior is None else block_of(self.prior, dom)
-        for signal in ("cooccurrence", "sequential"):
+        for signal in signals:
             scale = self.manifest["noise"][signal]["scale"]
             dense = low_rank(block_of(self.state[signal], dom), opts.rank)
             norm = normaliser(row_sums(dense, np.arange(len(dom)), opts.threshold * scale), opts.floor * scale)
@@ -304,9 +304,12 @@ class CatalogArtifact:
         self.manifest["users"] = len(self.user_ids)
         self.manifest["unlearned"] = self.manifest.get("unlearned", 0) + 1
         if self._options().spectral:
-            self._release_spectral(self._options())
-            return UnlearnReceipt(user, len(touched), len(self.domain), len(self.item_ids) - len(self.domain),
-                                  SIGNALS, time.perf_counter() - start, method="subtract, low-rank release recomputed",
+            # a pair signal the user added nothing to keeps its block, hence its release
+            changed = tuple(s for s, kind in _PAIR_KIND.items() if len(getattr(contribution, kind)))
+            self._release_spectral(self._options(), changed)
+            rows = len(self.domain) if changed else 0
+            return UnlearnReceipt(user, len(touched), rows, len(self.item_ids) - rows, ("popularity", *changed),
+                                  time.perf_counter() - start, method="subtract, low-rank release recomputed",
                                   domain_drift=self.domain_drift())
         if self._options().shrink:
             self._release_all(touched)

@@ -125,8 +125,22 @@ def _full_rows(counts, norm, rows, *, threshold, top_n, prior, expected=None):
     if prior is not None:
         sims = sims + prior[rows]
     sims[np.arange(len(rows)), rows] = -np.inf
+    if n <= 4 * top_n:  # narrow rows (a spectral domain block): one stable sort is the cheapest exact order
+        return _sorted_full(sims, top_n)
     cols = np.array(np.broadcast_to(np.arange(n, dtype=np.int64), (len(rows), n)))
     return _select(cols, sims, top_n)
+
+
+def _sorted_full(sims: np.ndarray, top_n: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_select` for whole rows (column ``j`` at position ``j``): a stable sort breaks ties by the lower column."""
+    order = np.argsort(-sims, axis=-1, kind="stable")[:, :top_n].astype(np.int64)
+    picked = np.take_along_axis(sims, order, axis=-1)
+    if picked.shape[1] < top_n:
+        pad = top_n - picked.shape[1]
+        order = np.pad(order, ((0, 0), (0, pad)), constant_values=-1)
+        picked = np.pad(picked, ((0, 0), (0, pad)), constant_values=-np.inf)
+    keep = picked > 0
+    return np.where(keep, order, -1), np.where(keep, picked, 0.0)
 
 
 def release_neighbours(counts: np.ndarray, norm: np.ndarray, *, threshold: float, top_n: int,
