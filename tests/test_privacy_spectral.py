@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from edgerec.privacy.catalog import CatalogArtifact, ReleaseOptions, build_catalog
 from edgerec.privacy.contributions import Bounds, count_pairs
 from edgerec.privacy.data import Histories
-from edgerec.privacy.spectral import UNIT, choose_domain, l2_units, low_rank, weighted_contribution
+from edgerec.privacy.spectral import UNIT, choose_domain, l2_units, low_rank, top_eigenpairs, weighted_contribution
 
 BOUNDS = Bounds(window=2)
 OPTIONS = ReleaseOptions(top_n=4, domain=8, rank=3)
@@ -154,3 +154,33 @@ def test_counts_are_exact_integer_sums_of_the_weights():
             ref[a, b] += w
             ref[b, a] += w
     assert np.array_equal(counts, ref)
+
+
+def test_forgetting_a_user_without_domain_pairs_changes_popularity_only():
+    h = _histories(11)
+    seqs = h.sequences + [np.array([14])]  # one item: no pairs, no transitions
+    h = Histories.from_arrays(h.user_ids + ["solo"], h.item_ids, seqs)
+    noise = _noise(2, h.n_items)
+    art = build_catalog(h, epsilon=2.0, delta=1e-3, bounds=BOUNDS, options=OPTIONS, noise=noise)
+    before = {s: (nb.indptr.copy(), nb.indices.copy(), nb.values.copy()) for s, nb in art.neighbours.items()}
+    receipt = art.forget_user("solo")
+    assert receipt.signals == ("popularity",) and receipt.rows_recomputed == 0
+    for signal, arrays in before.items():
+        assert all(np.array_equal(a, getattr(art.neighbours[signal], p))
+                   for a, p in zip(arrays, ("indptr", "indices", "values")))
+    _same(art, build_catalog(h.without("solo"), epsilon=2.0, delta=1e-3, bounds=BOUNDS, options=OPTIONS,
+                             noise=noise, domain=art.domain))
+
+
+def test_top_eigenpairs_match_a_full_decomposition():
+    rng = np.random.default_rng(4)
+    a = rng.normal(size=(40, 40))
+    a = a + a.T
+    values, vectors = top_eigenpairs(a, 5)
+    full = np.linalg.eigvalsh(a)[::-1][:5]
+    assert np.allclose(values, full)
+    assert np.allclose(a @ vectors, vectors * values)
+    w, v = np.linalg.eigh(a)
+    positive = (v[:, w > 0] * w[w > 0]) @ v[:, w > 0].T
+    np.fill_diagonal(positive, 0.0)
+    assert np.allclose(low_rank(a, 40), positive)  # the rank caps the positive pairs kept, negative ones never count

@@ -36,6 +36,7 @@ import math
 
 import numpy as np
 
+from edgerec.errors import MissingExtraError
 from edgerec.privacy.contributions import Contribution, distinct_recent
 
 __all__ = ["UNIT", "block_of", "choose_domain", "l2_units", "low_rank", "top_eigenpairs", "weighted_contribution"]
@@ -132,7 +133,10 @@ def top_eigenpairs(block: np.ndarray, rank: int) -> tuple[np.ndarray, np.ndarray
     >>> values.round(6).tolist(), np.abs(vectors).round(6).T.tolist()
     ([3.0, 2.0], [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]])
     """
-    from scipy.linalg import eigh
+    try:
+        from scipy.linalg import eigh
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise MissingExtraError("scipy", "privacy") from exc
 
     block = np.asarray(block, dtype=np.float64)
     d = len(block)
