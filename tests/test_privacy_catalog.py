@@ -78,13 +78,17 @@ def test_contribution_bounds_hold():
     assert (c.pairs[:, 0] < c.pairs[:, 1]).all() and (c.transitions[:, 0] < c.transitions[:, 1]).all()
 
 
-def test_private_build_records_its_ledger_within_budget(tmp_path):
+@pytest.mark.parametrize("cooccurrence", ["text", "dp"])
+def test_private_build_records_its_ledger_within_budget(tmp_path, cooccurrence):
     h = _histories(3)
-    art = build_catalog(h, epsilon=1.0, bounds=BOUNDS, options=ReleaseOptions(top_n=4))
+    art = build_catalog(h, epsilon=1.0, bounds=BOUNDS, options=ReleaseOptions(top_n=4, cooccurrence=cooccurrence))
     m = art.manifest
     assert m["private"] and m["delta"] == pytest.approx(1 / len(h))
-    assert [e["released"] for e in m["ledger"]] == ["noisy item popularity", "noisy item-pair co-occurrence counts",
-                                                   "noisy item-transition counts"]
+    released = ["noisy item popularity", "noisy item-pair co-occurrence counts", "noisy item-transition counts"]
+    if cooccurrence == "text":  # no embeddings here: the slot repeats the sequential neighbours, nothing is spent on it
+        released.pop(1)
+        assert m["cooccurrence_source"] == "sequential"
+    assert [e["released"] for e in m["ledger"]] == released
     eps, delta = art.ledger.total()
     assert eps <= 1.0 + 1e-6 and eps > 0.95 and delta == m["delta"]
     again = CatalogArtifact.load(art.save(tmp_path / "cat"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -10,6 +12,7 @@ from hypothesis import strategies as st
 from edgerec.privacy.catalog import CatalogArtifact, ReleaseOptions, build_catalog
 from edgerec.privacy.contributions import Bounds, count_pairs
 from edgerec.privacy.data import Histories
+from edgerec.privacy.release import text_neighbours
 from edgerec.privacy.spectral import UNIT, choose_domain, l2_units, low_rank, top_eigenpairs, weighted_contribution
 
 BOUNDS = Bounds(window=2)
@@ -184,3 +187,25 @@ def test_top_eigenpairs_match_a_full_decomposition():
     positive = (v[:, w > 0] * w[w > 0]) @ v[:, w > 0].T
     np.fill_diagonal(positive, 0.0)
     assert np.allclose(low_rank(a, 40), positive)  # the rank caps the positive pairs kept, negative ones never count
+
+
+def test_cooccurrence_from_text_spends_nothing_on_it_and_forgetting_stays_exact():
+    h = _histories(6)
+    emb = np.random.default_rng(6).normal(size=(h.n_items, 8))
+    noise = _noise(6, h.n_items)
+    art = build_catalog(h, epsilon=2.0, delta=1e-3, bounds=BOUNDS, options=OPTIONS, noise=noise, text_embeddings=emb)
+    dp = build_catalog(h, epsilon=2.0, delta=1e-3, bounds=BOUNDS, options=replace(OPTIONS, cooccurrence="dp"),
+                       noise=noise, text_embeddings=emb)
+    assert art.manifest["cooccurrence_source"] == "text" and dp.manifest["cooccurrence_source"] == "dp"
+    assert [e["released"] for e in art.manifest["ledger"]] == ["noisy item popularity", "noisy item-transition counts"]
+    assert art.ledger.total()[0] == pytest.approx(dp.ledger.total()[0], rel=1e-6)  # the same epsilon, split two ways
+    assert art.manifest["noise"]["sequential"]["scale"] < dp.manifest["noise"]["sequential"]["scale"]
+    assert not any(len(c.pairs) for c in art.contributions.values()) and not art.state["cooccurrence"].any()
+    text = text_neighbours(emb, OPTIONS.top_n)
+    for part in ("indptr", "indices", "values"):
+        assert np.array_equal(getattr(art.neighbours["cooccurrence"], part), getattr(text, part))
+    receipt = art.forget_user("u2")
+    assert "cooccurrence" not in receipt.signals
+    assert np.array_equal(art.neighbours["cooccurrence"].indices, text.indices)
+    _same(art, build_catalog(h.without("u2"), epsilon=2.0, delta=1e-3, bounds=BOUNDS, options=OPTIONS, noise=noise,
+                             text_embeddings=emb, domain=art.domain))

@@ -44,7 +44,7 @@ from edgerec.privacy import accounting
 from edgerec.privacy.contributions import Bounds, Contribution, contribute, count_items, count_pairs
 from edgerec.privacy.data import Histories
 from edgerec.privacy.ledger import Ledger, LedgerEntry
-from edgerec.privacy.release import normaliser, release_neighbours, row_sums, update_rows
+from edgerec.privacy.release import normaliser, release_neighbours, row_sums, text_neighbours, update_rows
 from edgerec.privacy.spectral import UNIT, block_of, choose_domain, low_rank, weighted_contribution
 from edgerec.rank.catalog import Catalog
 from edgerec.rank.cooccurrence import ItemNeighbours
@@ -54,6 +54,8 @@ __all__ = ["CatalogArtifact", "ReleaseOptions", "UnlearnReceipt", "build_catalog
 SIGNALS = ("popularity", "cooccurrence", "sequential")
 METHODS = ("spectral", "counts")
 _PAIR_KIND = {"cooccurrence": "pairs", "sequential": "transitions"}
+#: Where the spectral catalog's co-occurrence neighbours come from (ReleaseOptions.cooccurrence).
+COOCCURRENCE = ("text", "dp")
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,13 @@ class ReleaseOptions:
     counts are mostly noise lean towards popular items. With ``shrink > 0``
     the popularity total moves when a user is forgotten, so unlearning
     recomputes the whole release from the kept noisy counts (still exact).
+
+    ``cooccurrence`` (spectral method only): ``"text"`` (the default) spends
+    nothing on co-occurrence: its neighbour slot holds each item's nearest
+    items by public text embedding (the sequential neighbours when the build
+    has no embeddings), and its share of the budget goes to the sequential
+    signal; ``"dp"`` releases noisy co-occurrence as well. The counts method
+    always releases all three signals.
     """
 
     shares: tuple[float, float, float] = (0.1, 0.2, 0.7)
@@ -83,10 +92,14 @@ class ReleaseOptions:
     method: str = "spectral"
     domain: int | None = None
     rank: int | None = None
+    cooccurrence: str = "text"
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
             raise InputError(f"unknown catalog method {self.method!r}; choose one of {', '.join(METHODS)}")
+        if self.cooccurrence not in COOCCURRENCE:
+            raise InputError(f"unknown co-occurrence source {self.cooccurrence!r}; choose one of "
+                             f"{', '.join(COOCCURRENCE)}")
         if (self.domain is not None and self.domain < 2) or (self.rank is not None and self.rank < 1):
             raise InputError("the spectral domain must hold at least 2 items and the rank be at least 1")
 
@@ -112,16 +125,30 @@ class ReleaseOptions:
         """Whether this is the spectral method."""
         return self.method == "spectral"
 
+    def signal_shares(self) -> dict[str, float]:
+        """The budget share of each signal released with noise (module docstring; ``cooccurrence`` above).
+
+        >>> {k: round(v, 6) for k, v in ReleaseOptions().signal_shares().items()}
+        {'popularity': 0.1, 'sequential': 0.9}
+        >>> ReleaseOptions(cooccurrence="dp").signal_shares()
+        {'popularity': 0.1, 'cooccurrence': 0.2, 'sequential': 0.7}
+        """
+        shares = dict(zip(SIGNALS, (float(x) for x in self.shares)))
+        if self.spectral and self.cooccurrence == "text":
+            shares["sequential"] += shares.pop("cooccurrence")
+        return shares
+
     def to_dict(self) -> dict:
         """JSON form."""
         return {"shares": list(self.shares), "threshold": self.threshold, "floor": self.floor, "shrink": self.shrink,
                 "top_n": self.top_n, "prior_weight": self.prior_weight, "prior_top": self.prior_top,
-                "method": self.method, "domain": self.domain, "rank": self.rank}
+                "method": self.method, "domain": self.domain, "rank": self.rank, "cooccurrence": self.cooccurrence}
 
     @classmethod
     def from_dict(cls, data: dict) -> "ReleaseOptions":
-        """Read the JSON form (a manifest without ``method`` predates the spectral method: counts)."""
-        return cls(**{"method": "counts", **data, "shares": tuple(data["shares"])})
+        """Read the JSON form (a manifest without ``method`` predates the spectral method: counts; one without
+        ``cooccurrence`` released noisy co-occurrence)."""
+        return cls(**{"method": "counts", "cooccurrence": "dp", **data, "shares": tuple(data["shares"])})
 
 
 @dataclass(frozen=True)
@@ -160,13 +187,17 @@ def text_prior(embeddings: np.ndarray, top: int) -> np.ndarray:
 
 
 def _noise_plan(epsilon: float, delta: float, bounds: Bounds, shares, spectral: bool = False) -> dict[str, dict]:
-    """Per signal: sensitivity, noise multiplier and scale; together one Gaussian of multiplier z."""
-    if len(shares) != 3 or min(shares) <= 0:
+    """Per released signal: sensitivity, noise multiplier and scale; together one Gaussian of multiplier z.
+
+    ``shares``: three numbers (every signal) or ``{signal: share}`` (those released).
+    """
+    shares = dict(zip(SIGNALS, shares)) if not isinstance(shares, dict) else shares
+    if not 2 <= len(shares) <= 3 or min(shares.values()) <= 0:
         raise InputError("shares must be three positive numbers")
     z = accounting.calibrate_gaussian(epsilon, delta)
-    total = float(sum(shares))
+    total = float(sum(shares.values()))
     plan = {}
-    for name, share in zip(SIGNALS, shares):
+    for name, share in shares.items():
         sens = float(UNIT) if spectral else bounds.sensitivities()[name]
         mult = z / np.sqrt(share / total)
         plan[name] = {"sensitivity": sens, "noise_multiplier": float(mult), "scale": float(mult * sens)}
@@ -244,16 +275,25 @@ class CatalogArtifact:
                 prior=self.prior, expected=self._expected(signal))
 
     def _release_spectral(self, opts: ReleaseOptions, signals: tuple[str, ...] = ("cooccurrence", "sequential")) -> None:
-        """Popularity in people (state / UNIT); each of ``signals``' domain block, low-rank, then neighbours."""
+        """Popularity in people (state / UNIT); each of ``signals``' domain block, low-rank, then neighbours.
+
+        A co-occurrence slot that is not released with noise keeps its text
+        neighbours, or repeats the sequential ones (``cooccurrence_source``).
+        """
         n, dom = len(self.item_ids), self.domain
         self.popularity = (np.maximum(self.state["popularity"], 0) / UNIT).astype(np.float32)
         prior = None if self.prior is None else block_of(self.prior, dom)
+        source = self.manifest.get("cooccurrence_source", "dp")
+        if source != "dp":
+            signals = tuple(s for s in signals if s != "cooccurrence")
         for signal in signals:
             scale = self.manifest["noise"][signal]["scale"]
             dense = low_rank(block_of(self.state[signal], dom), opts.rank)
             norm = normaliser(row_sums(dense, np.arange(len(dom)), opts.threshold * scale), opts.floor * scale)
             local = release_neighbours(dense, norm, threshold=opts.threshold * scale, top_n=opts.top_n, prior=prior)
             self.neighbours[signal] = _widen(local, dom, n)
+        if source == "sequential":
+            self.neighbours["cooccurrence"] = self.neighbours["sequential"]
 
     def domain_drift(self) -> int:
         """Spectral: how many domain items a fresh choice from the current popularity would swap (0 otherwise)."""
@@ -307,6 +347,8 @@ class CatalogArtifact:
             # a pair signal the user added nothing to keeps its block, hence its release
             changed = tuple(s for s, kind in _PAIR_KIND.items() if len(getattr(contribution, kind)))
             self._release_spectral(self._options(), changed)
+            if "sequential" in changed and self.manifest.get("cooccurrence_source") == "sequential":
+                changed = ("cooccurrence", *changed)  # its slot repeats the sequential neighbours
             rows = len(self.domain) if changed else 0
             return UnlearnReceipt(user, len(touched), rows, len(self.item_ids) - rows, ("popularity", *changed),
                                   time.perf_counter() - start, method="subtract, low-rank release recomputed",
@@ -450,11 +492,11 @@ def build_catalog(histories: Histories, *, epsilon: float | None = None, delta: 
     bounds, opts = bounds or Bounds(), (options or ReleaseOptions()).resolved(epsilon)
     if opts.threshold < 0:
         raise InputError("the threshold must be >= 0 (unlearning relies on it)")
-    plan = _noise_plan(epsilon, delta, bounds, opts.shares, spectral=opts.spectral)
+    plan = _noise_plan(epsilon, delta, bounds, opts.signal_shares(), spectral=opts.spectral)
     ledger = Ledger(budget_epsilon=float(epsilon), budget_delta=delta)
     what = {"popularity": "noisy item popularity", "cooccurrence": "noisy item-pair co-occurrence counts",
             "sequential": "noisy item-transition counts"}
-    for signal in SIGNALS:  # charged before anything is released
+    for signal in plan:  # charged before anything is released
         ledger.charge(LedgerEntry.gaussian(noise_multiplier=plan[signal]["noise_multiplier"], delta=delta,
                                            sensitivity=plan[signal]["sensitivity"], released=what[signal],
                                            scope="catalog"))
@@ -473,8 +515,14 @@ def build_catalog(histories: Histories, *, epsilon: float | None = None, delta: 
         prior = opts.prior_weight * text_prior(text_embeddings, opts.prior_top)
     manifest = _manifest(histories, private=True, epsilon=float(epsilon), delta=delta, bounds=bounds, ledger=ledger,
                          options=opts, plan=plan, text=prior is not None)
-    art = CatalogArtifact(list(histories.item_ids), list(histories.user_ids), manifest, np.zeros(n, np.float32), {},
-                          state=state, contributions=contributions, prior=prior, domain=domain)
+    neighbours = {}
+    if opts.spectral:
+        source = "dp" if "cooccurrence" in plan else "text" if text_embeddings is not None else "sequential"
+        manifest["cooccurrence_source"] = source
+        if source == "text":  # public item text: no budget, and nothing a forget changes
+            neighbours["cooccurrence"] = text_neighbours(text_embeddings, opts.top_n)
+    art = CatalogArtifact(list(histories.item_ids), list(histories.user_ids), manifest, np.zeros(n, np.float32),
+                          neighbours, state=state, contributions=contributions, prior=prior, domain=domain)
     art._release_all()
     return art
 
@@ -496,13 +544,18 @@ def _spectral_state(histories: Histories, bounds: Bounds, opts: ReleaseOptions, 
     domain = choose_domain(noisy_popularity, opts.domain) if domain is None else np.sort(np.asarray(domain, np.int64))
     mask = np.zeros(n, dtype=bool)
     mask[domain] = True
-    contributions = {u: weighted_contribution(s, mask, window=bounds.window)
+    contributions = {u: weighted_contribution(s, mask, window=bounds.window, pairs="cooccurrence" in plan)
                      for u, s in zip(histories.user_ids, histories.sequences)}
     parts = list(contributions.values())
     state = {"popularity": noisy_popularity}
     for signal, kind in _PAIR_KIND.items():
         counts = count_pairs(parts, n, kind)
-        state[signal] = counts + (noise[signal] if noise is not None else _block_noise(n, domain, plan[signal]["scale"]))
+        if signal not in plan:  # not released (co-occurrence from text): no counts, no noise
+            state[signal] = counts
+        elif noise is not None:
+            state[signal] = counts + noise[signal]
+        else:
+            state[signal] = counts + _block_noise(n, domain, plan[signal]["scale"])
     return contributions, state, domain
 
 

@@ -28,7 +28,7 @@ import numpy as np
 
 from edgerec.rank.cooccurrence import ItemNeighbours
 
-__all__ = ["normaliser", "row_sums", "release_neighbours", "row_similarities", "update_rows"]
+__all__ = ["normaliser", "row_sums", "release_neighbours", "row_similarities", "text_neighbours", "update_rows"]
 
 
 def row_sums(counts: np.ndarray, rows: np.ndarray, threshold: float) -> np.ndarray:
@@ -176,4 +176,28 @@ def update_rows(old: ItemNeighbours, counts: np.ndarray, norm: np.ndarray, touch
                                np.broadcast_to(touched, (len(others), len(touched)))], axis=1)
         new = row_similarities(counts, norm, others, cand, threshold=threshold, prior=prior)
         cols[others], sims[others] = _select(cand, new, top_n)
+    return _assemble(cols, sims)
+
+
+def text_neighbours(embeddings: np.ndarray, top_n: int, block: int = 256) -> ItemNeighbours:
+    """Each item's ``top_n`` nearest items by cosine of public text embeddings (positive cosines only).
+
+    Catalog text is public, so these neighbours cost no privacy budget; rows are
+    computed ``block`` at a time, so memory stays ``block x items``.
+
+    >>> nb = text_neighbours(np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]]), top_n=1)
+    >>> nb.indices.tolist(), [round(float(v), 2) for v in nb.values]
+    ([1, 0, 1], [0.8, 0.8, 0.6])
+    """
+    emb = np.asarray(embeddings, dtype=np.float64)
+    emb = emb / np.maximum(np.linalg.norm(emb, axis=1, keepdims=True), 1e-12)
+    n = len(emb)
+    cols = np.full((n, top_n), -1, dtype=np.int64)
+    sims = np.zeros((n, top_n))
+    for start in range(0, n, block):
+        rows = np.arange(start, min(n, start + block))
+        s = emb[rows] @ emb.T
+        s[np.arange(len(rows)), rows] = -np.inf
+        every = np.array(np.broadcast_to(np.arange(n, dtype=np.int64), s.shape))
+        cols[rows], sims[rows] = _select(every, s, top_n)
     return _assemble(cols, sims)

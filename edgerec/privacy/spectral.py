@@ -64,11 +64,12 @@ def _pairs(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 
 def weighted_contribution(seq: np.ndarray, domain: np.ndarray | None, *, window: int = 5,
-                          decay: float = 1.0) -> Contribution:
+                          decay: float = 1.0, pairs: bool = True) -> Contribution:
     """One person's L2-bounded contribution (module docstring), items as rows.
 
     ``domain`` is a boolean mask over items (None: items only, no pairs yet).
-    Items: every distinct item at equal weight. Pairs: every unordered pair of
+    Items: every distinct item at equal weight. Pairs (none when ``pairs`` is
+    False: co-occurrence not released): every unordered pair of
     distinct items in the domain. Transitions: pairs of distinct domain items at
     most ``window`` steps apart in the person's de-duplicated, domain-only
     history, weighted ``decay ** (gap - 1)`` before scaling; a pair met at
@@ -80,9 +81,9 @@ def weighted_contribution(seq: np.ndarray, domain: np.ndarray | None, *, window:
     if domain is None:
         return Contribution(items, empty, empty, _unit_weights(np.ones(len(items))), none, none)
     kept = recent[np.asarray(domain, dtype=bool)[recent]]
-    top = np.sort(kept)
+    top = np.sort(kept) if pairs else kept[:0]
     i, j = np.triu_indices(len(top), 1)
-    pairs = _pairs(top[i], top[j])
+    all_pairs = _pairs(top[i], top[j])
     keys, weights = [], []
     for gap in range(1, min(window, len(kept) - 1) + 1):
         keys.append(_pairs(kept[:-gap], kept[gap:]))
@@ -96,8 +97,8 @@ def weighted_contribution(seq: np.ndarray, domain: np.ndarray | None, *, window:
         transitions, trans_raw = both[first], raw[first]
     else:
         transitions, trans_raw = empty, np.zeros(0)
-    return Contribution(items, pairs, transitions, _unit_weights(np.ones(len(items))),
-                        _unit_weights(np.ones(len(pairs))), _unit_weights(trans_raw))
+    return Contribution(items, all_pairs, transitions, _unit_weights(np.ones(len(items))),
+                        _unit_weights(np.ones(len(all_pairs))), _unit_weights(trans_raw))
 
 
 def choose_domain(noisy_popularity: np.ndarray, size: int) -> np.ndarray:
