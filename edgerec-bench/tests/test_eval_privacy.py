@@ -32,6 +32,8 @@ def test_evaluate_privacy_figures_and_exact_unlearning(tiny_ml):
     assert u["identical_to_rebuild_with_same_noise"] is True
     assert u["ndcg@10_after_unlearning"] == u["ndcg@10_rebuild_same_noise"]
     assert u["users_forgotten"] == 2 and u["rebuild_seconds"] > 0
+    # no text embeddings: the co-occurrence slot repeats the sequential neighbours, nothing to time apart
+    assert u["rebuild_text_neighbours_seconds"] == 0 and u["speedup_without_text_neighbours"] == u["speedup"]
 
 
 def test_cli_eval_privacy_and_movielens_with_epsilon(tiny_ml, tmp_path):

@@ -11,7 +11,10 @@ Private build (``epsilon`` given), per signal:
 2. count, then add OpenDP discrete Gaussian noise to every cell of the public
    domain (all items, all item pairs), with one noise multiplier for the whole
    build calibrated by ``dp-accounting`` to (``epsilon``, ``delta``) and split
-   between the three signals by ``shares``; each signal is one ledger entry;
+   between the released signals (:mod:`edgerec.privacy.options`); each is one
+   ledger entry. The spectral method (:mod:`edgerec.privacy.spectral`, the
+   default) counts in a domain of popular items and, by default, takes the
+   co-occurrence neighbours from public item text instead of spending on them;
 3. threshold and normalise the noisy counts, mix in a public text prior when
    item embeddings are given, keep each item's top neighbours
    (:mod:`edgerec.privacy.release`). Everything after the noise is
@@ -31,125 +34,28 @@ for every other user the second release is post-processing of the first.
 from __future__ import annotations
 
 import json
-import math
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import numpy as np
 
 from edgerec.errors import InputError
-from edgerec.privacy import accounting
 from edgerec.privacy.contributions import Bounds, Contribution, contribute, count_items, count_pairs
 from edgerec.privacy.data import Histories
 from edgerec.privacy.ledger import Ledger, LedgerEntry
-from edgerec.privacy.release import normaliser, release_neighbours, row_sums, text_neighbours, update_rows
-from edgerec.privacy.spectral import UNIT, block_of, choose_domain, low_rank, weighted_contribution
+from edgerec.privacy.options import SIGNALS, ReleaseOptions, draw_noise, noise_plan
+from edgerec.privacy.release import (normaliser, release_neighbours, row_sums, text_neighbours, text_prior,
+                                     update_rows)
+from edgerec.privacy.spectral import PAIR_KIND, UNIT, block_of, choose_domain, low_rank, spectral_state, widen
 from edgerec.rank.catalog import Catalog
 from edgerec.rank.cooccurrence import ItemNeighbours
 
-__all__ = ["CatalogArtifact", "ReleaseOptions", "UnlearnReceipt", "build_catalog", "read_manifest_ledger", "text_prior"]
+__all__ = ["CatalogArtifact", "ReleaseOptions", "UnlearnReceipt", "build_catalog", "draw_noise", "read_manifest_ledger",
+           "text_prior"]
 
-SIGNALS = ("popularity", "cooccurrence", "sequential")
-METHODS = ("spectral", "counts")
-_PAIR_KIND = {"cooccurrence": "pairs", "sequential": "transitions"}
-#: Where the spectral catalog's co-occurrence neighbours come from (ReleaseOptions.cooccurrence).
-COOCCURRENCE = ("text", "dp")
-
-
-@dataclass(frozen=True)
-class ReleaseOptions:
-    """How contributions are counted, how noisy counts become neighbour lists, and how the budget is split.
-
-    ``method`` is ``"spectral"`` (the default: L2-weighted contributions among
-    the ``domain`` most popular items, low-rank denoised at ``rank``; see
-    :mod:`edgerec.privacy.spectral`) or ``"counts"`` (truncated contributions
-    over every item, counted; the shrink below applies to it only).
-    ``threshold`` and ``floor`` are in units of each signal's noise standard
-    deviation; ``prior_weight`` scales the text prior. ``shrink`` adds
-    ``shrink * rowsum(a) * popularity(b) / total popularity`` to every count
-    (what independence predicts, from the released popularity), so rows whose
-    counts are mostly noise lean towards popular items. With ``shrink > 0``
-    the popularity total moves when a user is forgotten, so unlearning
-    recomputes the whole release from the kept noisy counts (still exact).
-
-    ``cooccurrence`` (spectral method only): ``"text"`` (the default) spends
-    nothing on co-occurrence: its neighbour slot holds each item's nearest
-    items by public text embedding (the sequential neighbours when the build
-    has no embeddings), and its share of the budget goes to the sequential
-    signal; ``"dp"`` releases noisy co-occurrence as well. The counts method
-    always releases all three signals.
-    """
-
-    shares: tuple[float, float, float] = (0.1, 0.2, 0.7)
-    threshold: float = 0.0
-    floor: float = 1.0
-    shrink: float = 1.0
-    top_n: int = 100
-    prior_weight: float = 0.0
-    prior_top: int = 20
-    method: str = "spectral"
-    domain: int | None = None
-    rank: int | None = None
-    cooccurrence: str = "text"
-
-    def __post_init__(self) -> None:
-        if self.method not in METHODS:
-            raise InputError(f"unknown catalog method {self.method!r}; choose one of {', '.join(METHODS)}")
-        if self.cooccurrence not in COOCCURRENCE:
-            raise InputError(f"unknown co-occurrence source {self.cooccurrence!r}; choose one of "
-                             f"{', '.join(COOCCURRENCE)}")
-        if (self.domain is not None and self.domain < 2) or (self.rank is not None and self.rank < 1):
-            raise InputError("the spectral domain must hold at least 2 items and the rank be at least 1")
-
-    def resolved(self, epsilon: float) -> "ReleaseOptions":
-        """Fill an unset domain and rank from epsilon: ``300 * sqrt(epsilon / 8)`` items, rank ``24 * sqrt(epsilon / 8)``.
-
-        Less noise (a larger epsilon) supports more items and more directions
-        before noise dominates them; the rule depends on epsilon only, so it
-        costs no budget. 300 and 24 were chosen at epsilon 8 on ml-100k's
-        validation split (docs/privacy.md).
-
-        >>> o = ReleaseOptions().resolved(1.0)
-        >>> o.domain, o.rank
-        (106, 8)
-        """
-        scale = math.sqrt(float(epsilon) / 8.0)
-        domain = self.domain if self.domain is not None else max(50, round(300 * scale))
-        rank = self.rank if self.rank is not None else max(4, round(24 * scale))
-        return replace(self, domain=domain, rank=rank)
-
-    @property
-    def spectral(self) -> bool:
-        """Whether this is the spectral method."""
-        return self.method == "spectral"
-
-    def signal_shares(self) -> dict[str, float]:
-        """The budget share of each signal released with noise (module docstring; ``cooccurrence`` above).
-
-        >>> {k: round(v, 6) for k, v in ReleaseOptions().signal_shares().items()}
-        {'popularity': 0.1, 'sequential': 0.9}
-        >>> ReleaseOptions(cooccurrence="dp").signal_shares()
-        {'popularity': 0.1, 'cooccurrence': 0.2, 'sequential': 0.7}
-        """
-        shares = dict(zip(SIGNALS, (float(x) for x in self.shares)))
-        if self.spectral and self.cooccurrence == "text":
-            shares["sequential"] += shares.pop("cooccurrence")
-        return shares
-
-    def to_dict(self) -> dict:
-        """JSON form."""
-        return {"shares": list(self.shares), "threshold": self.threshold, "floor": self.floor, "shrink": self.shrink,
-                "top_n": self.top_n, "prior_weight": self.prior_weight, "prior_top": self.prior_top,
-                "method": self.method, "domain": self.domain, "rank": self.rank, "cooccurrence": self.cooccurrence}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> "ReleaseOptions":
-        """Read the JSON form (a manifest without ``method`` predates the spectral method: counts; one without
-        ``cooccurrence`` released noisy co-occurrence)."""
-        return cls(**{"method": "counts", "cooccurrence": "dp", **data, "shares": tuple(data["shares"])})
-
+_noise_plan = noise_plan  # the name tests and notebooks used
 
 @dataclass(frozen=True)
 class UnlearnReceipt:
@@ -169,39 +75,6 @@ class UnlearnReceipt:
     def to_dict(self) -> dict:
         """JSON form."""
         return {**self.__dict__, "signals": list(self.signals)}
-
-
-def text_prior(embeddings: np.ndarray, top: int) -> np.ndarray:
-    """Dense ``(n, n)`` prior: each item's ``top`` most text-similar items at their cosine (>= 0), else 0.
-
-    Item text is public catalog data, so this costs no privacy budget.
-    """
-    emb = np.asarray(embeddings, dtype=np.float64)
-    sims = emb @ emb.T
-    np.fill_diagonal(sims, -np.inf)
-    keep = np.argpartition(-sims, min(top, len(sims) - 1) - 1, axis=1)[:, :top]
-    prior = np.zeros_like(sims)
-    rows = np.arange(len(sims))[:, None]
-    prior[rows, keep] = np.maximum(sims[rows, keep], 0.0)
-    return prior
-
-
-def _noise_plan(epsilon: float, delta: float, bounds: Bounds, shares, spectral: bool = False) -> dict[str, dict]:
-    """Per released signal: sensitivity, noise multiplier and scale; together one Gaussian of multiplier z.
-
-    ``shares``: three numbers (every signal) or ``{signal: share}`` (those released).
-    """
-    shares = dict(zip(SIGNALS, shares)) if not isinstance(shares, dict) else shares
-    if not 2 <= len(shares) <= 3 or min(shares.values()) <= 0:
-        raise InputError("shares must be three positive numbers")
-    z = accounting.calibrate_gaussian(epsilon, delta)
-    total = float(sum(shares.values()))
-    plan = {}
-    for name, share in shares.items():
-        sens = float(UNIT) if spectral else bounds.sensitivities()[name]
-        mult = z / np.sqrt(share / total)
-        plan[name] = {"sensitivity": sens, "noise_multiplier": float(mult), "scale": float(mult * sens)}
-    return plan
 
 
 @dataclass
@@ -291,7 +164,7 @@ class CatalogArtifact:
             dense = low_rank(block_of(self.state[signal], dom), opts.rank)
             norm = normaliser(row_sums(dense, np.arange(len(dom)), opts.threshold * scale), opts.floor * scale)
             local = release_neighbours(dense, norm, threshold=opts.threshold * scale, top_n=opts.top_n, prior=prior)
-            self.neighbours[signal] = _widen(local, dom, n)
+            self.neighbours[signal] = widen(local, dom, n)
         if source == "sequential":
             self.neighbours["cooccurrence"] = self.neighbours["sequential"]
 
@@ -336,7 +209,7 @@ class CatalogArtifact:
         contribution = self.contributions.pop(user)
         self.user_ids.pop(n)
         np.subtract.at(self.state["popularity"], contribution.items, contribution.weights("items"))
-        for signal, kind in _PAIR_KIND.items():
+        for signal, kind in PAIR_KIND.items():
             pairs, weights = getattr(contribution, kind), contribution.weights(kind)
             np.subtract.at(self.state[signal], (pairs[:, 0], pairs[:, 1]), weights)
             np.subtract.at(self.state[signal], (pairs[:, 1], pairs[:, 0]), weights)
@@ -345,7 +218,7 @@ class CatalogArtifact:
         self.manifest["unlearned"] = self.manifest.get("unlearned", 0) + 1
         if self._options().spectral:
             # a pair signal the user added nothing to keeps its block, hence its release
-            changed = tuple(s for s, kind in _PAIR_KIND.items() if len(getattr(contribution, kind)))
+            changed = tuple(s for s, kind in PAIR_KIND.items() if len(getattr(contribution, kind)))
             self._release_spectral(self._options(), changed)
             if "sequential" in changed and self.manifest.get("cooccurrence_source") == "sequential":
                 changed = ("cooccurrence", *changed)  # its slot repeats the sequential neighbours
@@ -492,7 +365,7 @@ def build_catalog(histories: Histories, *, epsilon: float | None = None, delta: 
     bounds, opts = bounds or Bounds(), (options or ReleaseOptions()).resolved(epsilon)
     if opts.threshold < 0:
         raise InputError("the threshold must be >= 0 (unlearning relies on it)")
-    plan = _noise_plan(epsilon, delta, bounds, opts.signal_shares(), spectral=opts.spectral)
+    plan = noise_plan(epsilon, delta, bounds, opts.signal_shares(), spectral=opts.spectral)
     ledger = Ledger(budget_epsilon=float(epsilon), budget_delta=delta)
     what = {"popularity": "noisy item popularity", "cooccurrence": "noisy item-pair co-occurrence counts",
             "sequential": "noisy item-transition counts"}
@@ -502,7 +375,8 @@ def build_catalog(histories: Histories, *, epsilon: float | None = None, delta: 
                                            scope="catalog"))
     n = histories.n_items
     if opts.spectral:
-        contributions, state, domain = _spectral_state(histories, bounds, opts, plan, noise, domain)
+        contributions, state, domain = spectral_state(histories, plan, noise, domain, size=opts.domain,
+                                                      window=bounds.window)
     else:
         contributions = {u: contribute(s, bounds) for u, s in zip(histories.user_ids, histories.sequences)}
         parts = list(contributions.values())
@@ -525,66 +399,3 @@ def build_catalog(histories: Histories, *, epsilon: float | None = None, delta: 
                           neighbours, state=state, contributions=contributions, prior=prior, domain=domain)
     art._release_all()
     return art
-
-
-def _spectral_state(histories: Histories, bounds: Bounds, opts: ReleaseOptions, plan: dict, noise, domain):
-    """Contributions, noisy state and domain of the spectral method (:mod:`edgerec.privacy.spectral`).
-
-    Popularity is counted and noised first; the domain is the released
-    popularity's top items, and pairs are counted and noised inside it only.
-    """
-    n = histories.n_items
-    popularity = count_items([weighted_contribution(s, None) for s in histories.sequences], n)
-    if noise is None:
-        from edgerec.privacy.noise import discrete_gaussian
-
-        noisy_popularity = popularity + discrete_gaussian(n, scale=plan["popularity"]["scale"])
-    else:
-        noisy_popularity = popularity + noise["popularity"]
-    domain = choose_domain(noisy_popularity, opts.domain) if domain is None else np.sort(np.asarray(domain, np.int64))
-    mask = np.zeros(n, dtype=bool)
-    mask[domain] = True
-    contributions = {u: weighted_contribution(s, mask, window=bounds.window, pairs="cooccurrence" in plan)
-                     for u, s in zip(histories.user_ids, histories.sequences)}
-    parts = list(contributions.values())
-    state = {"popularity": noisy_popularity}
-    for signal, kind in _PAIR_KIND.items():
-        counts = count_pairs(parts, n, kind)
-        if signal not in plan:  # not released (co-occurrence from text): no counts, no noise
-            state[signal] = counts
-        elif noise is not None:
-            state[signal] = counts + noise[signal]
-        else:
-            state[signal] = counts + _block_noise(n, domain, plan[signal]["scale"])
-    return contributions, state, domain
-
-
-def _block_noise(n_items: int, domain: np.ndarray, scale: float) -> np.ndarray:
-    """Symmetric OpenDP discrete Gaussian noise on the domain's item pairs (zero elsewhere, never released)."""
-    from edgerec.privacy.noise import discrete_gaussian
-
-    i, j = np.triu_indices(len(domain), 1)
-    out = np.zeros((n_items, n_items), dtype=np.int64)
-    out[domain[i], domain[j]] = discrete_gaussian(len(i), scale=scale)
-    return out + out.T
-
-
-def _widen(local: ItemNeighbours, domain: np.ndarray, n_items: int) -> ItemNeighbours:
-    """Neighbours over the domain's rows (local indices) as neighbours over all items (empty outside)."""
-    lengths = np.zeros(n_items, dtype=np.int64)
-    lengths[domain] = np.diff(local.indptr)
-    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    return ItemNeighbours(n_items, indptr, domain[local.indices].astype(np.int32), local.values)
-
-
-def draw_noise(n_items: int, plan: dict[str, dict]) -> dict[str, np.ndarray]:
-    """Fresh OpenDP discrete Gaussian noise for every count cell (pair noise drawn once per unordered pair)."""
-    from edgerec.privacy.noise import discrete_gaussian
-
-    out = {"popularity": discrete_gaussian(n_items, scale=plan["popularity"]["scale"])}
-    upper = np.triu_indices(n_items, 1)
-    for signal in ("cooccurrence", "sequential"):
-        dense = np.zeros((n_items, n_items), dtype=np.int64)
-        dense[upper] = discrete_gaussian(len(upper[0]), scale=plan[signal]["scale"])
-        out[signal] = dense + dense.T
-    return out

@@ -28,7 +28,8 @@ import numpy as np
 
 from edgerec.rank.cooccurrence import ItemNeighbours
 
-__all__ = ["normaliser", "row_sums", "release_neighbours", "row_similarities", "text_neighbours", "update_rows"]
+__all__ = ["normaliser", "row_sums", "release_neighbours", "row_similarities", "text_neighbours", "text_prior",
+           "update_rows"]
 
 
 def row_sums(counts: np.ndarray, rows: np.ndarray, threshold: float) -> np.ndarray:
@@ -201,3 +202,18 @@ def text_neighbours(embeddings: np.ndarray, top_n: int, block: int = 256) -> Ite
         every = np.array(np.broadcast_to(np.arange(n, dtype=np.int64), s.shape))
         cols[rows], sims[rows] = _select(every, s, top_n)
     return _assemble(cols, sims)
+
+
+def text_prior(embeddings: np.ndarray, top: int) -> np.ndarray:
+    """Dense ``(n, n)`` prior: each item's ``top`` most text-similar items at their cosine (>= 0), else 0.
+
+    Item text is public catalog data, so this costs no privacy budget.
+    """
+    emb = np.asarray(embeddings, dtype=np.float64)
+    sims = emb @ emb.T
+    np.fill_diagonal(sims, -np.inf)
+    keep = np.argpartition(-sims, min(top, len(sims) - 1) - 1, axis=1)[:, :top]
+    prior = np.zeros_like(sims)
+    rows = np.arange(len(sims))[:, None]
+    prior[rows, keep] = np.maximum(sims[rows, keep], 0.0)
+    return prior

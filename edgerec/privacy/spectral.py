@@ -37,9 +37,15 @@ import math
 import numpy as np
 
 from edgerec.errors import MissingExtraError
-from edgerec.privacy.contributions import Contribution, distinct_recent
+from edgerec.privacy.contributions import Contribution, count_items, count_pairs, distinct_recent
+from edgerec.privacy.data import Histories
+from edgerec.rank.cooccurrence import ItemNeighbours
 
-__all__ = ["UNIT", "block_of", "choose_domain", "l2_units", "low_rank", "top_eigenpairs", "weighted_contribution"]
+__all__ = ["UNIT", "block_of", "choose_domain", "l2_units", "low_rank", "spectral_state", "top_eigenpairs",
+           "weighted_contribution", "widen"]
+
+#: The pair signals and the contribution field each is counted from.
+PAIR_KIND = {"cooccurrence": "pairs", "sequential": "transitions"}
 
 #: One person's whole contribution to a signal has L2 norm at most UNIT (weights are integers).
 UNIT = 1 << 16
@@ -168,3 +174,57 @@ def low_rank(block: np.ndarray, rank: int) -> np.ndarray:
         out = (vectors * values) @ vectors.T
     np.fill_diagonal(out, 0.0)
     return out
+
+
+def spectral_state(histories: Histories, plan: dict, noise: dict | None, domain: np.ndarray | None, *,
+                   size: int, window: int):
+    """Contributions, noisy state and domain of the spectral method (module docstring).
+
+    Popularity is counted and noised first; the domain is the released
+    popularity's top ``size`` items (unless ``domain`` is given), and pairs are
+    counted and noised inside it only, for the signals in ``plan`` (a pair
+    signal outside it is neither counted nor noised). ``noise`` replaces
+    OpenDP's draws (tests, and "the same noise" rebuilds).
+    """
+    n = histories.n_items
+    popularity = count_items([weighted_contribution(s, None) for s in histories.sequences], n)
+    if noise is None:
+        from edgerec.privacy.noise import discrete_gaussian
+
+        noisy_popularity = popularity + discrete_gaussian(n, scale=plan["popularity"]["scale"])
+    else:
+        noisy_popularity = popularity + noise["popularity"]
+    domain = choose_domain(noisy_popularity, size) if domain is None else np.sort(np.asarray(domain, np.int64))
+    mask = np.zeros(n, dtype=bool)
+    mask[domain] = True
+    contributions = {u: weighted_contribution(s, mask, window=window, pairs="cooccurrence" in plan)
+                     for u, s in zip(histories.user_ids, histories.sequences)}
+    parts = list(contributions.values())
+    state = {"popularity": noisy_popularity}
+    for signal, kind in PAIR_KIND.items():
+        counts = count_pairs(parts, n, kind)
+        if signal not in plan:  # not released (co-occurrence from text): no counts, no noise
+            state[signal] = counts
+        elif noise is not None:
+            state[signal] = counts + noise[signal]
+        else:
+            state[signal] = counts + _block_noise(n, domain, plan[signal]["scale"])
+    return contributions, state, domain
+
+
+def _block_noise(n_items: int, domain: np.ndarray, scale: float) -> np.ndarray:
+    """Symmetric OpenDP discrete Gaussian noise on the domain's item pairs (zero elsewhere, never released)."""
+    from edgerec.privacy.noise import discrete_gaussian
+
+    i, j = np.triu_indices(len(domain), 1)
+    out = np.zeros((n_items, n_items), dtype=np.int64)
+    out[domain[i], domain[j]] = discrete_gaussian(len(i), scale=scale)
+    return out + out.T
+
+
+def widen(local: ItemNeighbours, domain: np.ndarray, n_items: int) -> ItemNeighbours:
+    """Neighbours over the domain's rows (local indices) as neighbours over all items (empty outside)."""
+    lengths = np.zeros(n_items, dtype=np.int64)
+    lengths[domain] = np.diff(local.indptr)
+    indptr = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    return ItemNeighbours(n_items, indptr, domain[local.indices].astype(np.int32), local.values)
