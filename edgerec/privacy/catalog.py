@@ -57,6 +57,7 @@ __all__ = ["CatalogArtifact", "ReleaseOptions", "UnlearnReceipt", "build_catalog
 
 _noise_plan = noise_plan  # the name tests and notebooks used
 
+
 @dataclass(frozen=True)
 class UnlearnReceipt:
     """What forgetting one user changed in a catalog."""
