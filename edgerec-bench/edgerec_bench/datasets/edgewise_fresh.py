@@ -112,7 +112,7 @@ def render(
     del inputs
     t = talk.Talk(rng, cfg)
     taken = {(d, f) for d, f, _ in requests}
-    mentions = talk.plan_mentions(t, taken)
+    mentions = talk.plan_mentions(t, list(requests))
     if t.chance(cfg.p_small_talk, "small_talk"):
         talk.small_talk(t, meta)
     if usual:
@@ -125,8 +125,8 @@ def render(
         steps.insert(rng.randint(1, max(1, len(steps))), ("decline_extra", _outside(rng, taken)))
     if t.chance(cfg.p_cancel, "cancel"):
         steps.insert(rng.randint(1, max(1, len(steps))), ("cancel", _outside(rng, taken)))
-    for step in mentions:
-        steps.insert(rng.randint(0, len(steps)), step)
+    for step in mentions:  # one about a setting of this session comes before it is asked for
+        steps.insert(0 if step[0] == "early_mention" else rng.randint(0, len(steps)), step)
     correction = _correction_target(t, units)
     for kind, payload in steps:
         talk.RENDERERS[kind](t, payload, correction)

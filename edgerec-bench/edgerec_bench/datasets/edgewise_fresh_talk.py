@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 from edgerec_bench.datasets import edgewise_fresh_words as w
 from edgerec_bench.datasets.edgewise import DEVICE_FIELDS
 from edgerec_bench.datasets.edgewise_dialogue import Request, wrong_value
-from edgerec_bench.datasets.edgewise_world import random_value
+from edgerec_bench.datasets.edgewise_world import different_value, random_value
 
 if TYPE_CHECKING:
     from edgerec_bench.datasets.edgewise_synth import SynthConfig
 
-__all__ = ["Talk", "RENDERERS", "plan_mentions", "small_talk", "usual", "closing", "relative_step"]
+__all__ = ["Talk", "RENDERERS", "BARE", "plan_mentions", "small_talk", "usual", "closing", "relative_step"]
 
-_BARE = ("Done.", "OK.", "Okay, done.", "Sure.", "All set.", "There you go.", "On it.", "Got it.", "Will do.")
+BARE = ("Done.", "OK.", "Okay, done.", "Sure.", "All set.", "There you go.", "On it.", "Got it.", "Will do.")
 _READBACK = ("Done: {x}.", "Okay, {x}.", "All set, {x}.", "{X} - done.", "Sure thing: {x}.")
 _WRAP = ("Can you {c}?", "Please {c}.", "{C}, please.", "Could you {c}?", "I'd like you to {c}.", "{C}.",
          "Hey, {c}.", "Would you {c} for me?")
@@ -64,9 +64,17 @@ class Talk:
             self.phenomena.add("words")
         return text
 
-    def value(self, r: Request, *, assistant: bool = False) -> str:
-        """The value alone ("24 degrees", "bass boost")."""
-        text, words = w.say_value(self.rng, *r, self._p_words(assistant))
+    def thing(self, device: str, name: str, *, noun: bool = True) -> str:
+        """"the AC temperature", "the alarm volume" (never "the alarm alarm volume")."""
+        called = self.name(device)
+        if not noun:
+            return f"the {called}"
+        what = w.NOUNS[device, name]
+        return f"the {called} {what.removeprefix('alarm ') if called.endswith('alarm') else what}"
+
+    def value(self, r: Request, *, assistant: bool = False, digits: bool = False) -> str:
+        """The value alone ("24 degrees", "bass boost"); ``digits`` never spells it out."""
+        text, words = w.say_value(self.rng, *r, 0.0 if digits else self._p_words(assistant))
         if words:
             self.phenomena.add("words")
         return text
@@ -120,7 +128,7 @@ class Talk:
         """
         if shown is None and not self.rng.random() < self.cfg.p_confirm_repeat:
             self.phenomena.add("bare_done")
-            self.assistant(self.rng.choice(_BARE))
+            self.assistant(self.rng.choice(BARE))
             return
         said = [(d, f, (shown or {}).get((d, f), v)) for d, f, v in rs]
         x = self.settings_text(said, assistant=True)
@@ -170,13 +178,16 @@ def device(t: Talk, rs: list[Request], correction: Request | None) -> None:
         _request(t, rs, correction)
         return
     _request(t, rs[:1], correction)
+    named = True  # whether the last request named the device; "it" never follows "it"
     for r in rs[1:]:
-        if r != correction and t.chance(t.cfg.p_followup_pronoun, "pronoun"):
+        if named and r != correction and t.chance(t.cfg.p_followup_pronoun, "pronoun"):
             form = t.rng.choice(["Can you put {p} {f} too?", "Set {p} {f} as well.", "And put {p} {f}."])
             t.user(form.format(p=w.pronoun(t.name(r[0])), f=t.frag(r)), [("set", *r)])
             t.confirm([r])
+            named = False
         else:
             _request(t, [r], correction)
+            named = True
 
 
 def devices(t: Talk, rs: list[Request], correction: Request | None) -> None:
@@ -202,7 +213,8 @@ def pair(t: Talk, rs: list[Request], _: Request | None) -> None:
     else:
         form = rng.choice(["Put the {n1} and the {n2} on {v1}.", "{N1} and {n2} to {v1}, please.",
                            "Can you set the {n1} and {n2} to {v1}?"])
-    v1, v2 = t.value(a), t.value(b)
+    # "a hundred and five" would read as 105: a hundred is said in digits next to another number
+    v1, v2 = t.value(a, digits=a[2] == 100), t.value(b, digits=b[2] == 100)
     if a[2] == b[2] and isinstance(a[2], str):
         v1 = a[2]  # "cool" names both the AC mode and the light colour
     t.user(form.format(n1=n1, n2=n2, N1=_cap(n1), noun=noun, v1=v1, v2=v2), [("set", *a), ("set", *b)])
@@ -231,7 +243,7 @@ def relative(t: Talk, rs: list[Request], _: Request | None) -> None:
     r, rng = rs[0], t.rng
     delta = relative_step(rng, r)
     base = (r[0], r[1], r[2] - delta)
-    thing = f"the {t.name(r[0])} {w.FIELD_NOUNS[r[0], r[1]]}"
+    thing = t.thing(r[0], r[1])
     step = _step_text(t, r, delta)
     if rng.random() < 0.5:
         form = rng.choice(["{T} is at {b} right now - {s}, please.", "{T}'s on {b} at the moment. {S}.",
@@ -253,7 +265,7 @@ def vague(t: Talk, rs: list[Request], _: Request | None) -> None:
     r, rng = rs[0], t.rng
     comp = rng.choice(w.DIRECTIONAL[r[0], r[1]])
     plain = (r[1] == "temperature") or (r[1] == "volume") or (r[0], r[1]) == ("lights", "brightness")
-    thing = f"the {t.name(r[0])}" + ("" if plain else f" {w.FIELD_NOUNS[r[0], r[1]]}")
+    thing = t.thing(r[0], r[1], noun=not plain)
     ask = rng.choice(["Can you make {t} a bit {c}?", "{T} could be a little {c}.", "{T} a touch {c}, please.",
                       "Hmm, {t} needs to be {c}."]).format(t=thing, T=_cap(thing), c=comp)
     number = rng.choice(["Make it {v}.", "{V}, please.", "Let's say {v}.", "Put it on {v}.", "{V} should do.",
@@ -337,7 +349,7 @@ def mention(t: Talk, payload: tuple[str, Request], _: Request | None) -> None:
     """A device talked about but not set: a question, a complaint, a plan, or last night's setting."""
     kind, r = payload
     rng, name = t.rng, t.name(r[0])
-    thing = f"the {name} {w.NOUNS[r[0], r[1]]}" if r[1] != "armed" else f"the {name}"
+    thing = t.thing(r[0], r[1], noun=r[1] != "armed")
     t.phenomena.add(f"mention_{kind}")
     if kind == "question":
         t.user(rng.choice(["What's {t} set to?", "Quick question: what's {t} right now?"]).format(t=thing)
@@ -367,15 +379,24 @@ def mention(t: Talk, payload: tuple[str, Request], _: Request | None) -> None:
     t.assistant(rng.choice(["Noted.", "Good to know.", "Ha, okay."]))
 
 
-def plan_mentions(t: Talk, taken: set[tuple[str, str]]) -> list[tuple[str, tuple[str, Request]]]:
-    """Mention steps for this session: a question with ``p_state_query``, others with ``p_distractor``."""
+def plan_mentions(t: Talk, requests: list[Request]) -> list[tuple[str, tuple[str, Request]]]:
+    """Mention steps for this session: a question with ``p_state_query``, others with ``p_distractor``.
+
+    Mostly about settings the session leaves alone; now and then about one it sets, with another
+    value ("Last night the AC was on 18"), as an ``early_mention`` that comes before any request.
+    """
+    taken = {(d, f) for d, f, _ in requests}
     pairs = [(d, f) for d in sorted(DEVICE_FIELDS) for f in sorted(DEVICE_FIELDS[d]) if (d, f) not in taken]
     kinds = ["question"] if t.chance(t.cfg.p_state_query, None) else []
     kinds += [t.rng.choice(["complaint", "plan", "past"]) for _ in range(2) if t.chance(t.cfg.p_distractor, None)]
     out = []
     for kind in kinds:
-        d, f = t.rng.choice(pairs)
-        out.append(("mention", (kind, (d, f, random_value(d, f, t.rng)))))
+        if kind in ("question", "past") and t.rng.random() < 0.3:
+            d, f, v = t.rng.choice(requests)
+            out.append(("early_mention", (kind, (d, f, different_value(d, f, v, t.rng)))))
+        else:
+            d, f = t.rng.choice(pairs)
+            out.append(("mention", (kind, (d, f, random_value(d, f, t.rng)))))
     return out
 
 
@@ -406,5 +427,5 @@ def closing(t: Talk) -> None:
 
 RENDERERS = {
     "device": device, "devices": devices, "pair": pair, "relative": relative, "vague": vague, "offer": offer,
-    "counter": counter, "decline_extra": decline_extra, "cancel": cancel, "mention": mention,
+    "counter": counter, "decline_extra": decline_extra, "cancel": cancel, "mention": mention, "early_mention": mention,
 }

@@ -80,20 +80,20 @@ _FRAGMENTS: dict[tuple[str, str], tuple[str, ...]] = {
     ("tv", "volume"): ("volume {v}", "volume at {v}", "volume to {v}", "sound on {v}"),
     ("tv", "brightness"): ("brightness {v}", "brightness at {v}", "picture brightness to {v}"),
     ("tv", "input_source"): ("on {v}", "over to {v}", "input {v}", "source to {v}"),
-    ("ac", "temperature"): ("to {v}", "at {v}", "on {v}", "temperature {v}"),
+    ("ac", "temperature"): ("to {v}", "at {v}", "on {v}", "temperature {v}", "up to {v}", "down to {v}"),
     ("ac", "mode"): ("in {v} mode", "on {v}", "mode {v}"),
     ("ac", "fan_speed"): ("fan {v}", "fan speed {v}", "fan on {v}", "fan at {v}"),
-    ("lights", "brightness"): ("at {v}", "to {v}", "brightness {v}", "dimmed to {v}"),
+    ("lights", "brightness"): ("at {v}", "to {v}", "brightness {v}", "dimmed to {v}", "up to {v}", "down to {v}"),
     ("lights", "color"): ("{v}", "in {v}", "colour {v}", "on {v}"),
     ("lights", "mode"): ("{v} mode", "mode {v}", "on {v} mode"),
-    ("speaker", "volume"): ("at {v}", "to {v}", "volume {v}", "volume at {v}"),
+    ("speaker", "volume"): ("at {v}", "to {v}", "volume {v}", "volume at {v}", "up to {v}", "down to {v}"),
     ("speaker", "equalizer"): ("on {v}", "EQ {v}", "equalizer {v}", "sound profile {v}"),
     ("security", "alarm_volume"): ("alarm volume {v}", "siren at {v}", "siren volume {v}"),
     ("security", "armed"): ("{v}",),
 }
 _PERCENT = {"volume", "brightness", "alarm_volume"}
 _CLAUSES = ("set the {dev} {body}", "put the {dev} {body}", "get the {dev} {body}", "have the {dev} {body}",
-            "switch the {dev} {body}")
+            "switch the {dev} {body}", "turn the {dev} {body}")
 
 
 def device_name(rng: random.Random, device: str) -> str:
