@@ -73,8 +73,8 @@ class Claim:
     """What one message does to one setting, for the fairness check.
 
     ``kind``: ``set`` (presented as set), ``offer``, ``accept``, ``decline``, ``retract`` (taken
-    back), ``state`` (the current or a past value, not a request), ``plan`` (for later, not now),
-    ``relative`` (``value`` = last stated state + ``delta``).
+    back), ``state`` (the current value, not a request), ``past`` (an earlier value), ``plan``
+    (for later, not now), ``relative`` (``value`` = the last current state said + ``delta``).
     """
 
     turn: int
@@ -224,13 +224,13 @@ def fairness_problems(dia: FreshDialogue, actions: dict[str, dict[str, Any]]) ->
     retracted: list[tuple[int, tuple[str, str]]] = []
     for i, c in enumerate(dia.claims):
         key, text, where = (c.device, c.field), texts[c.turn], f"turn {c.turn} {c.kind} {c.device}.{c.field}"
-        if c.kind in ("set", "offer", "state", "plan") and not w.states_value(text, c.device, c.field, c.value):
+        if c.kind in ("set", "offer", "state", "plan", "past") and not w.states_value(text, c.device, c.field, c.value):
             problems.append(f"{where}: value {c.value!r} not in {text!r}")
-        if c.kind in ("set", "offer", "state", "plan", "relative") and not any(
+        if c.kind in ("set", "offer", "state", "plan", "past", "relative") and not any(
                 w.names_device(texts[j], c.device) for j in range(max(0, c.turn - 3), c.turn + 1)):
             problems.append(f"{where}: device not named nearby")
         if c.kind == "set":
-            now[key] = c.value
+            now[key] = state[key] = c.value
             shown.append((i, key, c.value))
         elif c.kind == "offer":
             pending[key] = c.value
@@ -258,7 +258,7 @@ def fairness_problems(dia: FreshDialogue, actions: dict[str, dict[str, Any]]) ->
             said = w.states_value(text, c.device, c.field, abs(c.delta))
             if base is None or base + c.delta != c.value or not said or w.direction_of(text) != (c.delta > 0) - (c.delta < 0):
                 problems.append(f"{where}: {base!r} {c.delta:+d} -> {c.value!r} not readable from {text!r}")
-            now[key] = c.value
+            now[key] = state[key] = c.value
     if now != final:
         problems.append(f"replayed settings {sorted(now.items())} != final {sorted(final.items())}")
     for i, key, value in shown:

@@ -43,6 +43,7 @@ class Talk:
         self.phenomena: set[str] = set()
         self.claims: list[Any] = []
         self._names: dict[str, str] = {}
+        self.known: dict[tuple[str, str], Any] = {}  # values said as current (or past) states
 
     def chance(self, p: float, name: str | None) -> bool:
         """Draw with probability ``p``; record phenomenon ``name`` (if any) on success."""
@@ -58,8 +59,11 @@ class Talk:
         return w.device_name(self.rng, device) if self.rng.random() < 0.2 else self._names[device]
 
     def frag(self, r: Request, *, assistant: bool = False) -> str:
-        """One setting said after its device ("volume at 30")."""
-        text, words = w.fragment_words(self.rng, *r, self._p_words(assistant))
+        """One setting said after its device ("volume at 30"); "down to 20" only from a higher known state."""
+        known = self.known.get(r[:2])
+        moves = () if assistant else ("up", "down") if known is None else \
+            ("up",) if r[2] > known else ("down",) if r[2] < known else ()
+        text, words = w.fragment_words(self.rng, *r, self._p_words(assistant), moves=moves)
         if words:
             self.phenomena.add("words")
         return text
@@ -88,9 +92,12 @@ class Talk:
     def _p_words(self, assistant: bool) -> float:
         return self.cfg.p_assistant_words if assistant else self.cfg.p_words
 
-    def _stamp(self, claims: list[tuple]) -> None:
-        turn = len(self.messages) - 1
-        self.claims += [self._claim(turn, *c) for c in claims]
+    def _stamp(self, claims: list[tuple], turn: int | None = None) -> None:
+        turn = len(self.messages) - 1 if turn is None else turn
+        for c in claims:
+            self.claims.append(self._claim(turn, *c))
+            if c[0] in ("state", "set", "relative") and len(c) > 3:
+                self.known[c[1], c[2]] = c[3]
 
     def user(self, text: str, claims: list[tuple] = ()) -> None:
         """A user message (typed casually with ``p_casual``) and its claims ``(kind, device, field, value[, delta])``."""
@@ -103,7 +110,7 @@ class Talk:
         """An assistant message; ``join`` appends to the previous one when that is the assistant's."""
         if join and self.last_is_assistant:
             self.messages[-1]["text"] += " " + text
-            self.claims += [self._claim(len(self.messages) - 1, *c) for c in claims]
+            self._stamp(list(claims))
             return
         self.messages.append({"role": "assistant", "text": text})
         self._stamp(list(claims))
@@ -229,41 +236,65 @@ def relative_step(rng: random.Random, r: Request) -> int:
     return rng.choice(steps or [1 if r[2] - 1 in spec else -1])
 
 
-def _step_text(t: Talk, r: Request, delta: int) -> str:
+def _step_text(t: Talk, r: Request, delta: int) -> tuple[str, bool]:
     up = delta > 0
     d = t.number(abs(delta)) + (" degrees" if r[1] == "temperature" and t.rng.random() < 0.5 else "")
     comp = w.DIRECTIONAL[r[0], r[1]][0 if up else 1]
-    forms = (["{d} up", "up {d}", "{d} higher", "bump it up by {d}", "raise it by {d}", "add {d}", "{d} {c}"] if up
-             else ["{d} down", "down {d}", "{d} lower", "drop it by {d}", "take {d} off", "{d} {c}", "bring it down {d}"])
-    return t.rng.choice(forms).format(d=d, c=comp)
+    short = ["{d} up", "up {d}", "{d} higher", "{d} {c}"] if up else ["{d} down", "down {d}", "{d} lower", "{d} {c}"]
+    verb = ["bump it up by {d}", "raise it by {d}", "add {d}"] if up else ["drop it by {d}", "take {d} off",
+                                                                            "bring it down {d}"]
+    form = t.rng.choice(short + verb)
+    return form.format(d=d, c=comp), form in short
+
+
+def _step_line(talk: Talk, forms_short: list[str], forms_verb: list[str], step: tuple[str, bool], **kw: str) -> str:
+    """A line around a step; some lines fit only "two up" ("Let's go two up"), not "add two"."""
+    text, short = step
+    form = talk.rng.choice(forms_short + forms_verb if short else forms_verb)
+    return form.format(s=text, S=_cap(text), **kw)
 
 
 def relative(t: Talk, rs: list[Request], _: Request | None) -> None:
-    """A state said first (by the user, or by the assistant when asked), then a step from it."""
+    """A state said first (by the user, or by the assistant when asked), then a step from it.
+
+    When the session already said the setting's current value, the step starts from that.
+    """
     r, rng = rs[0], t.rng
-    delta = relative_step(rng, r)
+    known = t.known.get(r[:2])
+    delta = relative_step(rng, r) if known is None or known == r[2] else r[2] - known
     base = (r[0], r[1], r[2] - delta)
     thing = t.thing(r[0], r[1])
     step = _step_text(t, r, delta)
-    if rng.random() < 0.5:
-        form = rng.choice(["{T} is at {b} right now - {s}, please.", "{T}'s on {b} at the moment. {S}.",
-                           "So {t} is showing {b}. Can you go {s}?"])
-        t.user(form.format(t=thing, T=_cap(thing), b=t.value(base), s=step, S=_cap(step)),
-               [("state", *base), ("relative", *r, delta)])
+    if known == base[2]:  # its current value was said earlier in the session: a step from there
+        t.user(_step_line(t, ["Can you take {t} {s}?"], ["{T}: {s}, please.", "Right, {t} - {s}."], step,
+                          t=thing, T=_cap(thing)), [("relative", *r, delta)])
+    elif rng.random() < 0.5:
+        line = _step_line(t, ["So {t} is showing {b}. Can you go {s}?"],
+                          ["{T} is at {b} right now - {s}, please.", "{T} is on {b} at the moment. {S}."], step,
+                          t=thing, T=_cap(thing), b=t.value(base))
+        t.user(line, [("state", *base), ("relative", *r, delta)])
     else:
         t.user(rng.choice(["What's {t} at?", "What is {t} set to right now?", "Where's {t} at the moment?"])
                .format(t=thing))
         t.assistant(rng.choice(["It's at {b}.", "Currently {b}.", "{B} at the moment."])
                     .format(b=(bv := t.value(base, assistant=True)), B=_cap(bv)), [("state", *base)])
-        t.user(rng.choice(["{S}, please.", "Okay, {s}.", "Hmm. {S} then.", "Let's go {s}."])
-               .format(s=step, S=_cap(step)), [("relative", *r, delta)])
+        t.user(_step_line(t, ["Let's go {s}."], ["{S}, please.", "Okay, {s}.", "Hmm. {S} then."], step),
+               [("relative", *r, delta)])
     t.confirm([r])
 
 
 def vague(t: Talk, rs: list[Request], _: Request | None) -> None:
     """A request with a direction and no number, then the number."""
     r, rng = rs[0], t.rng
-    comp = rng.choice(w.DIRECTIONAL[r[0], r[1]])
+    known = t.known.get(r[:2])
+    up, down = w.DIRECTIONAL[r[0], r[1]]
+    if known is None or known == r[2]:  # no state said: the direction fits where the value sits in its range
+        spec = DEVICE_FIELDS[r[0]][r[1]]
+        high = r[2] > (spec.start + spec.stop - 1) / 2
+        edge = r[2] in (spec.start, spec.stop - 1)
+        comp = (up if high else down) if edge or rng.random() < 0.75 else rng.choice([up, down])
+    else:
+        comp = up if r[2] > known else down
     plain = (r[1] == "temperature") or (r[1] == "volume") or (r[0], r[1]) == ("lights", "brightness")
     thing = t.thing(r[0], r[1], noun=not plain)
     ask = rng.choice(["Can you make {t} a bit {c}?", "{T} could be a little {c}.", "{T} a touch {c}, please.",
@@ -345,8 +376,11 @@ def cancel(t: Talk, r: Request, _: Request | None) -> None:
     t.assistant(t.rng.choice(["Undone.", "Okay, back how it was."]))
 
 
-def mention(t: Talk, payload: tuple[str, Request], _: Request | None) -> None:
-    """A device talked about but not set: a question, a complaint, a plan, or last night's setting."""
+def mention(t: Talk, payload: tuple[str, Request], _: Request | None, *, early: bool = False) -> None:
+    """A device talked about but not set: a question, a complaint, a plan, or last night's setting.
+
+    ``early``: the setting is one the session changes later, so the user does not say to leave it.
+    """
     kind, r = payload
     rng, name = t.rng, t.name(r[0])
     thing = t.thing(r[0], r[1], noun=r[1] != "armed")
@@ -357,13 +391,14 @@ def mention(t: Talk, payload: tuple[str, Request], _: Request | None) -> None:
         state = ("armed" if r[2] else "disarmed") if r[1] == "armed" else t.value(r, assistant=True)
         t.assistant(rng.choice(["It's {s}.", "Currently {s}.", "Right now it's {s}."]).format(
             s=state if r[1] == "armed" else f"on {state}"), [("state", *r)])
-        t.user(rng.choice(["Okay, leave it.", "Fine, thanks.", "Good."]))
+        t.user(rng.choice(["Hm, okay.", "I see."] if early else ["Okay, leave it.", "Fine, thanks.", "Good."]))
         t.assistant(rng.choice(["Sure.", "Okay.", "Leaving it."]))
         return
     if kind == "complaint":
-        t.user(rng.choice(["The {n} keeps disconnecting.", "The {n} made a weird noise earlier.",
-                           "Why is the {n} so slow to respond today?", "The {n} beeped like {k} times this morning."])
-               .format(n=name, k=t.number(rng.randint(3, 9))))
+        t.user(rng.choice(["The {n} {keep} disconnecting.", "The {n} made a weird noise earlier.",
+                           "Why {be} the {n} so slow to respond today?", "The {n} beeped like {k} times this morning."])
+               .format(n=name, k=t.number(rng.randint(3, 9)), be="are" if w.pronoun(name) == "them" else "is",
+                       keep="keep" if w.pronoun(name) == "them" else "keeps"))
         t.assistant(rng.choice(["Sorry about that.", "That sounds annoying. I'll keep an eye on it.", "Noted."]))
         return
     if kind == "plan":
@@ -375,7 +410,7 @@ def mention(t: Talk, payload: tuple[str, Request], _: Request | None) -> None:
     past = ("armed" if r[2] else "disarmed") if r[1] == "armed" else "on " + t.value(r)
     t.user(rng.choice(["Last night {t} was {s} and it was way too much.", "Yesterday {t} was {s} all evening.",
                        "My partner had {t} {s} this morning, can you believe it?"]).format(t=thing, s=past),
-           [("state", *r)])
+           [("past", *r)])
     t.assistant(rng.choice(["Noted.", "Good to know.", "Ha, okay."]))
 
 
@@ -427,5 +462,6 @@ def closing(t: Talk) -> None:
 
 RENDERERS = {
     "device": device, "devices": devices, "pair": pair, "relative": relative, "vague": vague, "offer": offer,
-    "counter": counter, "decline_extra": decline_extra, "cancel": cancel, "mention": mention, "early_mention": mention,
+    "counter": counter, "decline_extra": decline_extra, "cancel": cancel, "mention": mention,
+    "early_mention": lambda t, payload, correction: mention(t, payload, correction, early=True),
 }

@@ -131,10 +131,14 @@ def fragment(rng: random.Random, device: str, name: str, value: Any, p_words: fl
     return fragment_words(rng, device, name, value, p_words)[0]
 
 
-def fragment_words(rng: random.Random, device: str, name: str, value: Any, p_words: float) -> tuple[str, bool]:
-    """:func:`fragment`, and whether a number was spelled out."""
+def fragment_words(
+    rng: random.Random, device: str, name: str, value: Any, p_words: float, *, moves: tuple[str, ...] = ("up", "down")
+) -> tuple[str, bool]:
+    """:func:`fragment`, and whether a number was spelled out. ``moves`` says whether "up to {v}"
+    and "down to {v}" may be used (not when they would contradict a state said earlier)."""
     said, words = say_value(rng, device, name, value, p_words)
-    return rng.choice(_FRAGMENTS[device, name]).format(v=said), words
+    forms = [f for f in _FRAGMENTS[device, name] if not (f.startswith(("up ", "down ")) and f.split()[0] not in moves)]
+    return rng.choice(forms).format(v=said), words
 
 
 def join_list(parts: list[str]) -> str:
