@@ -97,7 +97,7 @@ def test_each_phenomenon_occurs_and_hard_raises_the_six(by_difficulty):
 def test_phenomena_show_in_the_claims_and_words(by_difficulty):
     """Each recorded phenomenon leaves its mark: a claim of its kind, or the words it is made of."""
     seen = 0
-    for dia, _, trace in by_difficulty["hard"]:
+    for dia, actions, trace in by_difficulty["hard"]:
         kinds = {c.kind for c in dia.claims}
         users = [m["text"] for m in dia.messages if m["role"] == "user"]
         assistant = [m["text"] for m in dia.messages if m["role"] == "assistant"]
@@ -128,6 +128,10 @@ def test_phenomena_show_in_the_claims_and_words(by_difficulty):
                     by_turn.setdefault(c.turn, set()).add(c.device)
             assert any(len(devices) == 2 and len(re.findall(r"[.?!]\s", dia.messages[t]["text"] + " ")) <= 1
                        for t, devices in by_turn.items())
+        if "mention_leave" in p:  # a device the session never sets, named in a request message
+            assert any(m["role"] == "user" and words.names_device(m["text"], d)
+                       and not any(c.turn == i and c.device == d for c in dia.claims)
+                       for i, m in enumerate(dia.messages) for d in set(words.DEVICE_NAMES) - set(actions))
         if "vague_then_number" in p:
             comparatives = {x for pair in words.DIRECTIONAL.values() for x in pair}
             assert any(any(re.search(rf"\b{c}\b", u, re.I) for c in comparatives) for u in users)

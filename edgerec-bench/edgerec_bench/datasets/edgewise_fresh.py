@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from edgerec_bench.datasets import edgewise_fresh_asides as asides
 from edgerec_bench.datasets import edgewise_fresh_talk as talk
 from edgerec_bench.datasets import edgewise_fresh_words as w
 from edgerec_bench.datasets.edgewise import DEVICE_FIELDS
@@ -48,8 +49,9 @@ __all__ = ["Claim", "FreshDialogue", "render", "fairness_problems", "PHENOMENA",
 #: Phenomenon names a session may record in ``.phenomena``.
 PHENOMENA = (
     "bare_done", "offer_accepted", "offer_declined", "counter_offer", "vague_then_number", "mention_question",
-    "mention_complaint", "mention_plan", "mention_past", "several_devices_one_clause", "relative", "correction",
-    "cancel", "words", "pronoun", "split_device", "multi_request", "casual", "small_talk", "closing", "usual",
+    "mention_complaint", "mention_plan", "mention_past", "mention_leave", "several_devices_one_clause", "relative",
+    "correction", "cancel", "words", "pronoun", "split_device", "multi_request", "casual", "small_talk", "closing",
+    "usual",
 )
 #: Which SynthConfig field drives each phenomenon (per session unless said).
 KNOBS = {
@@ -60,6 +62,7 @@ KNOBS = {
     "vague_then_number": "p_indirect, per numeric setting",
     "relative": "p_relative + p_from_value, per numeric setting",
     "mention_*": "p_state_query (question) and p_distractor twice (complaint, plan or past tense)",
+    "mention_leave": "p_distractor / 2, per request message: a device the session never sets is named to be left alone",
     "several_devices_one_clause": "p_multi_request, when two settings can share a clause",
     "multi_request": "p_multi_request, per following device request",
     "correction": "p_correction", "cancel": "p_cancel", "words": "p_words / p_assistant_words, per number",
@@ -110,11 +113,11 @@ def render(
     and the assistant spells it out as an offer.
     """
     del inputs
-    t = talk.Talk(rng, cfg)
+    t = talk.Talk(rng, cfg, untouched=tuple(d for d in sorted(DEVICE_FIELDS) if d not in {r[0] for r in requests}))
     taken = {(d, f) for d, f, _ in requests}
-    mentions = talk.plan_mentions(t, list(requests))
+    mentions = asides.plan_mentions(t, list(requests))
     if t.chance(cfg.p_small_talk, "small_talk"):
-        talk.small_talk(t, meta)
+        asides.small_talk(t, meta)
     if usual:
         talk.usual(t, list(requests))
         units: list[tuple[str, list[Request]]] = []
@@ -129,10 +132,18 @@ def render(
         steps.insert(0 if step[0] == "early_mention" else rng.randint(0, len(steps)), step)
     correction = _correction_target(t, units)
     for kind, payload in steps:
-        talk.RENDERERS[kind](t, payload, correction)
+        RENDERERS[kind](t, payload, correction)
     if t.chance(cfg.p_closing, "closing"):
-        talk.closing(t)
+        asides.closing(t)
     return FreshDialogue(t.messages, t.phenomena, t.claims)
+
+
+#: One function per unit kind: ``renderer(talk, payload, correction)``.
+RENDERERS = {
+    "device": talk.device, "devices": talk.devices, "pair": talk.pair, "relative": talk.relative,
+    "vague": talk.vague, "offer": talk.offer, "counter": talk.counter, "decline_extra": talk.decline_extra,
+    "cancel": talk.cancel, "mention": asides.mention, "early_mention": asides.early_mention,
+}
 
 
 def _outside(rng: random.Random, taken: set[tuple[str, str]]) -> Request:

@@ -1,9 +1,9 @@
-"""Turns of the ``fresh`` wording: one function per way a setting gets talked about.
+"""Turns of the ``fresh`` wording: one function per way a setting gets asked for.
 
 :class:`Talk` collects a session's messages, the phenomena used and the claims each message
-makes (:class:`~edgerec_bench.datasets.edgewise_fresh.Claim`); the renderers in
-:data:`RENDERERS` write one unit each. :func:`~edgerec_bench.datasets.edgewise_fresh.render`
-plans the units and calls them.
+makes (:class:`~edgerec_bench.datasets.edgewise_fresh.Claim`); each renderer here writes one unit
+(``device``, ``pair``, ``relative``, ...). :func:`~edgerec_bench.datasets.edgewise_fresh.render`
+plans the units and calls them; the asides are in :mod:`edgerec_bench.datasets.edgewise_fresh_asides`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING, Any
 from edgerec_bench.datasets import edgewise_fresh_words as w
 from edgerec_bench.datasets.edgewise import DEVICE_FIELDS
 from edgerec_bench.datasets.edgewise_dialogue import Request, wrong_value
-from edgerec_bench.datasets.edgewise_world import different_value, random_value
 
 if TYPE_CHECKING:
     from edgerec_bench.datasets.edgewise_synth import SynthConfig
 
-__all__ = ["Talk", "RENDERERS", "BARE", "plan_mentions", "small_talk", "usual", "closing", "relative_step"]
+__all__ = ["Talk", "BARE", "device", "devices", "pair", "relative", "vague", "offer", "counter", "decline_extra",
+           "cancel", "usual", "relative_step"]
 
 BARE = ("Done.", "OK.", "Okay, done.", "Sure.", "All set.", "There you go.", "On it.", "Got it.", "Will do.")
 _READBACK = ("Done: {x}.", "Okay, {x}.", "All set, {x}.", "{X} - done.", "Sure thing: {x}.")
@@ -28,14 +28,10 @@ _WRAP = ("Can you {c}?", "Please {c}.", "{C}, please.", "Could you {c}?", "I'd l
 _JOIN = ("{a}, and {b}", "{a}. Also {b}", "{a}; {b} too", "{a}, then {b}")
 
 
-def _cap(text: str) -> str:
-    return text[:1].upper() + text[1:]
-
-
 class Talk:
     """Builds one session: messages, phenomena, claims, and a nickname per device."""
 
-    def __init__(self, rng: random.Random, cfg: SynthConfig):
+    def __init__(self, rng: random.Random, cfg: SynthConfig, untouched: tuple[str, ...] = ()):
         from edgerec_bench.datasets.edgewise_fresh import Claim
 
         self.rng, self.cfg, self._claim = rng, cfg, Claim
@@ -43,7 +39,8 @@ class Talk:
         self.phenomena: set[str] = set()
         self.claims: list[Any] = []
         self._names: dict[str, str] = {}
-        self.known: dict[tuple[str, str], Any] = {}  # values said as current (or past) states
+        self.untouched = untouched  # devices the session never sets: "leave the TV alone" may name them
+        self.known: dict[tuple[str, str], Any] = {}  # values said as current states (not past ones)
 
     def chance(self, p: float, name: str | None) -> bool:
         """Draw with probability ``p``; record phenomenon ``name`` (if any) on success."""
@@ -139,7 +136,7 @@ class Talk:
             return
         said = [(d, f, (shown or {}).get((d, f), v)) for d, f, v in rs]
         x = self.settings_text(said, assistant=True)
-        self.assistant(self.rng.choice(_READBACK).format(x=x, X=_cap(x)), [("set", *r) for r in said])
+        self.assistant(self.rng.choice(_READBACK).format(x=x, X=w.cap(x)), [("set", *r) for r in said])
 
 
 def _ask(t: Talk, clauses: list[str]) -> str:
@@ -147,7 +144,7 @@ def _ask(t: Talk, clauses: list[str]) -> str:
     text = clauses[0]
     for c in clauses[1:]:
         text = t.rng.choice(_JOIN).format(a=text, b=c)
-    return t.rng.choice(_WRAP).format(c=text, C=_cap(text))
+    return t.rng.choice(_WRAP).format(c=text, C=w.cap(text))
 
 
 def _request(t: Talk, rs: list[Request], correction: Request | None) -> None:
@@ -163,6 +160,11 @@ def _request(t: Talk, rs: list[Request], correction: Request | None) -> None:
         clauses.append(w.device_clause(rng, t.name(d), [t.frag(x) for x in said]))
         claims += [("set", *x) for x in said]
     text = _ask(t, clauses)
+    if t.untouched and t.chance(t.cfg.p_distractor / 2, "mention_leave"):
+        other = t.name(rng.choice(t.untouched))
+        be = "are" if w.pronoun(other) == "them" else "is"
+        text += " " + rng.choice(["Don't touch the {o} though.", "The {o} {be} fine as {q} {be}.",
+                                  "Not the {o}, leave {p} alone."]).format(o=other, be=be, p=w.pronoun(other), q="they" if be == "are" else "it")
     if kind == "same":
         again = rng.choice(["No, sorry - {f}.", "Wait, not {w}: {f}.", "Actually, make that {f}.",
                             "Scratch that, {f} instead."])
@@ -224,7 +226,7 @@ def pair(t: Talk, rs: list[Request], _: Request | None) -> None:
     v1, v2 = t.value(a, digits=a[2] == 100), t.value(b, digits=b[2] == 100)
     if a[2] == b[2] and isinstance(a[2], str):
         v1 = a[2]  # "cool" names both the AC mode and the light colour
-    t.user(form.format(n1=n1, n2=n2, N1=_cap(n1), noun=noun, v1=v1, v2=v2), [("set", *a), ("set", *b)])
+    t.user(form.format(n1=n1, n2=n2, N1=w.cap(n1), noun=noun, v1=v1, v2=v2), [("set", *a), ("set", *b)])
     t.confirm(rs)
 
 
@@ -251,7 +253,7 @@ def _step_line(talk: Talk, forms_short: list[str], forms_verb: list[str], step: 
     """A line around a step; some lines fit only "two up" ("Let's go two up"), not "add two"."""
     text, short = step
     form = talk.rng.choice(forms_short + forms_verb if short else forms_verb)
-    return form.format(s=text, S=_cap(text), **kw)
+    return form.format(s=text, S=w.cap(text), **kw)
 
 
 def relative(t: Talk, rs: list[Request], _: Request | None) -> None:
@@ -267,17 +269,17 @@ def relative(t: Talk, rs: list[Request], _: Request | None) -> None:
     step = _step_text(t, r, delta)
     if known == base[2]:  # its current value was said earlier in the session: a step from there
         t.user(_step_line(t, ["Can you take {t} {s}?"], ["{T}: {s}, please.", "Right, {t} - {s}."], step,
-                          t=thing, T=_cap(thing)), [("relative", *r, delta)])
+                          t=thing, T=w.cap(thing)), [("relative", *r, delta)])
     elif rng.random() < 0.5:
         line = _step_line(t, ["So {t} is showing {b}. Can you go {s}?"],
                           ["{T} is at {b} right now - {s}, please.", "{T} is on {b} at the moment. {S}."], step,
-                          t=thing, T=_cap(thing), b=t.value(base))
+                          t=thing, T=w.cap(thing), b=t.value(base))
         t.user(line, [("state", *base), ("relative", *r, delta)])
     else:
         t.user(rng.choice(["What's {t} at?", "What is {t} set to right now?", "Where's {t} at the moment?"])
                .format(t=thing))
         t.assistant(rng.choice(["It's at {b}.", "Currently {b}.", "{B} at the moment."])
-                    .format(b=(bv := t.value(base, assistant=True)), B=_cap(bv)), [("state", *base)])
+                    .format(b=(bv := t.value(base, assistant=True)), B=w.cap(bv)), [("state", *base)])
         t.user(_step_line(t, ["Let's go {s}."], ["{S}, please.", "Okay, {s}.", "Hmm. {S} then."], step),
                [("relative", *r, delta)])
     t.confirm([r])
@@ -298,7 +300,7 @@ def vague(t: Talk, rs: list[Request], _: Request | None) -> None:
     plain = (r[1] == "temperature") or (r[1] == "volume") or (r[0], r[1]) == ("lights", "brightness")
     thing = t.thing(r[0], r[1], noun=not plain)
     ask = rng.choice(["Can you make {t} a bit {c}?", "{T} could be a little {c}.", "{T} a touch {c}, please.",
-                      "Hmm, {t} needs to be {c}."]).format(t=thing, T=_cap(thing), c=comp)
+                      "Hmm, {t} needs to be {c}."]).format(t=thing, T=w.cap(thing), c=comp)
     number = rng.choice(["Make it {v}.", "{V}, please.", "Let's say {v}.", "Put it on {v}.", "{V} should do.",
                          "Go with {v}."])
     if rng.random() < 0.25:  # "a bit warmer... make it 24" in one breath
@@ -309,7 +311,7 @@ def vague(t: Talk, rs: list[Request], _: Request | None) -> None:
         t.assistant(rng.choice(["Sure - to what?", "How much {c}?", "What would you like it at?", "Okay, what number?",
                                 f"Making it {comp}.", "A little, or a lot?"]).format(c=comp))
         v = t.value(r)
-        t.user(number.format(v=v, V=_cap(v)), [("set", *r)])
+        t.user(number.format(v=v, V=w.cap(v)), [("set", *r)])
     t.confirm([r])
 
 
@@ -376,75 +378,6 @@ def cancel(t: Talk, r: Request, _: Request | None) -> None:
     t.assistant(t.rng.choice(["Undone.", "Okay, back how it was."]))
 
 
-def mention(t: Talk, payload: tuple[str, Request], _: Request | None, *, early: bool = False) -> None:
-    """A device talked about but not set: a question, a complaint, a plan, or last night's setting.
-
-    ``early``: the setting is one the session changes later, so the user does not say to leave it.
-    """
-    kind, r = payload
-    rng, name = t.rng, t.name(r[0])
-    thing = t.thing(r[0], r[1], noun=r[1] != "armed")
-    t.phenomena.add(f"mention_{kind}")
-    if kind == "question":
-        t.user(rng.choice(["What's {t} set to?", "Quick question: what's {t} right now?"]).format(t=thing)
-               if r[1] != "armed" else f"Is the {name} on?")
-        state = ("armed" if r[2] else "disarmed") if r[1] == "armed" else t.value(r, assistant=True)
-        t.assistant(rng.choice(["It's {s}.", "Currently {s}.", "Right now it's {s}."]).format(
-            s=state if r[1] == "armed" else f"on {state}"), [("state", *r)])
-        t.user(rng.choice(["Hm, okay.", "I see."] if early else ["Okay, leave it.", "Fine, thanks.", "Good."]))
-        t.assistant(rng.choice(["Sure.", "Okay.", "Leaving it."]))
-        return
-    if kind == "complaint":
-        t.user(rng.choice(["The {n} {keep} disconnecting.", "The {n} made a weird noise earlier.",
-                           "Why {be} the {n} so slow to respond today?", "The {n} beeped like {k} times this morning."])
-               .format(n=name, k=t.number(rng.randint(3, 9)), be="are" if w.pronoun(name) == "them" else "is",
-                       keep="keep" if w.pronoun(name) == "them" else "keeps"))
-        t.assistant(rng.choice(["Sorry about that.", "That sounds annoying. I'll keep an eye on it.", "Noted."]))
-        return
-    if kind == "plan":
-        clause = w.device_clause(rng, name, [t.frag(r)])
-        t.user(rng.choice(["Later I'll want to {c}, but not yet.", "Tonight I might {c}. Leave it for now though.",
-                           "Tomorrow morning remind me to {c}."]).format(c=clause), [("plan", *r)])
-        t.assistant(rng.choice(["Okay, I'll leave it for now.", "Got it, not yet."]))
-        return
-    past = ("armed" if r[2] else "disarmed") if r[1] == "armed" else "on " + t.value(r)
-    t.user(rng.choice(["Last night {t} was {s} and it was way too much.", "Yesterday {t} was {s} all evening.",
-                       "My partner had {t} {s} this morning, can you believe it?"]).format(t=thing, s=past),
-           [("past", *r)])
-    t.assistant(rng.choice(["Noted.", "Good to know.", "Ha, okay."]))
-
-
-def plan_mentions(t: Talk, requests: list[Request]) -> list[tuple[str, tuple[str, Request]]]:
-    """Mention steps for this session: a question with ``p_state_query``, others with ``p_distractor``.
-
-    Mostly about settings the session leaves alone; now and then about one it sets, with another
-    value ("Last night the AC was on 18"), as an ``early_mention`` that comes before any request.
-    """
-    taken = {(d, f) for d, f, _ in requests}
-    pairs = [(d, f) for d in sorted(DEVICE_FIELDS) for f in sorted(DEVICE_FIELDS[d]) if (d, f) not in taken]
-    kinds = ["question"] if t.chance(t.cfg.p_state_query, None) else []
-    kinds += [t.rng.choice(["complaint", "plan", "past"]) for _ in range(2) if t.chance(t.cfg.p_distractor, None)]
-    out = []
-    for kind in kinds:
-        if kind in ("question", "past") and t.rng.random() < 0.3:
-            d, f, v = t.rng.choice(requests)
-            out.append(("early_mention", (kind, (d, f, different_value(d, f, v, t.rng)))))
-        else:
-            d, f = t.rng.choice(pairs)
-            out.append(("mention", (kind, (d, f, random_value(d, f, t.rng)))))
-    return out
-
-
-def small_talk(t: Talk, meta: dict[str, str]) -> None:
-    """A line about the day or the weather, and the assistant's answer; no numbers."""
-    weather = {"sunny": "Lovely sunshine out there.", "cloudy": "Grey one today, isn't it?",
-               "rainy": "Still raining, ugh.", "snowy": "Look at all that snow."}[meta.get("weather", "cloudy")]
-    day = {"morning": "Morning!", "afternoon": "Afternoon.", "evening": "Evening!", "night": "Long day."}[
-        meta.get("time_of_day", "evening")]
-    t.user(t.rng.choice([weather, day, f"{day} {weather}"]))
-    t.assistant(t.rng.choice(["Hi! What can I do for you?", "Hello. Anything I can set up?", "Hey there."]))
-
-
 def usual(t: Talk, rs: list[Request]) -> None:
     """"The usual": the assistant spells it out as an offer, the user says yes."""
     t.phenomena |= {"usual", "offer_accepted"}
@@ -453,15 +386,3 @@ def usual(t: Talk, rs: list[Request]) -> None:
                 .format(x=t.settings_text(rs, assistant=True)), [("offer", *r) for r in rs])
     t.user(t.rng.choice(["Yes, that's it.", "Yep, go ahead.", "Perfect, yes please."]), [("accept", *r[:2]) for r in rs])
     t.confirm(rs)
-
-
-def closing(t: Talk) -> None:
-    t.user(t.rng.choice(["Thanks, that's all.", "Cheers.", "Great, thank you."]))
-    t.assistant(t.rng.choice(["Anytime.", "You're welcome.", "Enjoy!"]))
-
-
-RENDERERS = {
-    "device": device, "devices": devices, "pair": pair, "relative": relative, "vague": vague, "offer": offer,
-    "counter": counter, "decline_extra": decline_extra, "cancel": cancel, "mention": mention,
-    "early_mention": lambda t, payload, correction: mention(t, payload, correction, early=True),
-}

@@ -22,7 +22,7 @@ from edgerec_bench.datasets.spelling import number_words
 __all__ = [
     "DEVICE_NAMES", "FIELD_NOUNS", "DIRECTIONAL", "device_name", "pronoun", "say_number", "fragment",
     "device_clause", "join_list", "states_value", "names_device", "number_pattern", "direction_of",
-    "TAKE_BACK", "YES", "NO", "say_value", "fragment_words", "says_any", "NOUNS",
+    "TAKE_BACK", "YES", "NO", "cap", "say_value", "fragment_words", "says_any", "NOUNS",
 ]
 
 DEVICE_NAMES: dict[str, tuple[str, ...]] = {
@@ -139,6 +139,11 @@ def fragment_words(
     said, words = say_value(rng, device, name, value, p_words)
     forms = [f for f in _FRAGMENTS[device, name] if not (f.startswith(("up ", "down ")) and f.split()[0] not in moves)]
     return rng.choice(forms).format(v=said), words
+
+
+def cap(text: str) -> str:
+    """``text`` with its first letter in upper case."""
+    return text[:1].upper() + text[1:]
 
 
 def join_list(parts: list[str]) -> str:
