@@ -169,6 +169,10 @@ def test_the_checker_passes_a_fair_session_and_catches_each_kind_of_unfairness()
     assert any("never taken back" in p for p in fairness_problems(FreshDialogue(dia.messages, claims=untaken), actions))
     # the final value declined
     assert any("declined" in p for p in fairness_problems(dia, {**actions, "lights": {"color": "warm"}}))
+    # the assistant says the TV is at 30 after it was set to 35
+    contradicted = FreshDialogue(dia.messages + [{"role": "assistant", "text": "The TV volume is at 30."}],
+                                 claims=dia.claims + [Claim(7, "state", "tv", "volume", 30)])
+    assert any("right after being set" in p for p in fairness_problems(contradicted, actions))
     # a claimed value that is not in its message's words
     moved = [Claim(3, c.kind, c.device, c.field, c.value) if c.kind == "offer" else c for c in dia.claims]
     assert any("not in" in p for p in fairness_problems(FreshDialogue(dia.messages, claims=moved), actions))

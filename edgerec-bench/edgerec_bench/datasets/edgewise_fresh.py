@@ -118,11 +118,7 @@ def render(
     mentions = asides.plan_mentions(t, list(requests))
     if t.chance(cfg.p_small_talk, "small_talk"):
         asides.small_talk(t, meta)
-    if usual:
-        talk.usual(t, list(requests))
-        units: list[tuple[str, list[Request]]] = []
-    else:
-        units = _plan(t, list(requests))
+    units = [("usual", list(requests))] if usual else _plan(t, list(requests))
     steps: list[tuple[str, Any]] = list(units)
     if t.chance(cfg.p_declined_proposal, "offer_declined"):
         steps.insert(rng.randint(1, max(1, len(steps))), ("decline_extra", _outside(rng, taken)))
@@ -142,7 +138,7 @@ def render(
 RENDERERS = {
     "device": talk.device, "devices": talk.devices, "pair": talk.pair, "relative": talk.relative,
     "vague": talk.vague, "offer": talk.offer, "counter": talk.counter, "decline_extra": talk.decline_extra,
-    "cancel": talk.cancel, "mention": asides.mention, "early_mention": asides.early_mention,
+    "cancel": talk.cancel, "usual": talk.usual, "mention": asides.mention, "early_mention": asides.early_mention,
 }
 
 
@@ -222,8 +218,8 @@ def fairness_problems(dia: FreshDialogue, actions: dict[str, dict[str, Any]]) ->
     its message's words (:func:`~edgerec_bench.datasets.edgewise_fresh_words.states_value`), its
     device named in that message or the three before, a relative change must say its step and
     direction from a state said earlier, acceptances, refusals and take-backs must say so, a
-    refused offer never holds the final value, and a non-final value presented as set must be
-    taken back later.
+    refused offer never holds the final value, a current state never contradicts a value just set,
+    and a non-final value presented as set must be taken back later.
     """
     final = {(d, f): v for d, settings in actions.items() for f, v in settings.items()}
     texts = [m["text"] for m in dia.messages]
@@ -263,6 +259,8 @@ def fairness_problems(dia: FreshDialogue, actions: dict[str, dict[str, Any]]) ->
             if not w.says_any(text, w.TAKE_BACK):
                 problems.append(f"{where}: take-back without words for it in {text!r}")
         elif c.kind == "state":
+            if key in now and now[key] != c.value:
+                problems.append(f"{where}: said to be {c.value!r} right after being set to {now[key]!r}")
             state[key] = c.value
         elif c.kind == "relative":
             base = state.get(key)

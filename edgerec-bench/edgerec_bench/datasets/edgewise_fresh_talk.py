@@ -378,7 +378,7 @@ def cancel(t: Talk, r: Request, _: Request | None) -> None:
     t.assistant(t.rng.choice(["Undone.", "Okay, back how it was."]))
 
 
-def usual(t: Talk, rs: list[Request]) -> None:
+def usual(t: Talk, rs: list[Request], _: Request | None = None) -> None:
     """"The usual": the assistant spells it out as an offer, the user says yes."""
     t.phenomena |= {"usual", "offer_accepted"}
     t.user(t.rng.choice(["The usual, please.", "Same as always.", "You know what I like - the usual."]))
