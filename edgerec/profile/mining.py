@@ -107,6 +107,14 @@ def mine_routines(sessions: Sequence[MiningSession], config: MiningConfig = Mini
         if not choice.triggers or choice.confidence < config.min_confidence:
             continue
         routine = MinedRoutine(choice.triggers, pattern, len(group), tuple(group), round(choice.confidence, 4))
+        part = next((i for i, kept in enumerate(mined) if kept.triggers == routine.triggers
+                     and kept.items < routine.items), None)
+        if part is not None:  # a part asked for more often than the whole, in the same context: one routine
+            kept = mined[part]
+            joined = tuple(sorted(set(kept.sessions) | set(routine.sessions)))
+            mined[part] = MinedRoutine(routine.triggers, routine.items, len(joined), joined,
+                                       max(kept.confidence, routine.confidence))
+            continue
         if any(_covers(kept, routine) for kept in mined):
             continue
         mined.append(routine)
