@@ -14,7 +14,7 @@ from edgerec.profile.mining import (
     mine_routines,
     trigger_choice,
 )
-from edgerec.profile.mining_triggers import choose_triggers, decision_posterior, shrunk_rate, trigger_log_odds
+from edgerec.profile.mining_triggers import beta_belief, choose_triggers, decision_posterior, trigger_log_odds
 from edgerec.profile.reconstruct import routine_dict
 
 TIMES = ["morning", "afternoon", "evening", "night"]
@@ -75,10 +75,13 @@ def test_a_miss_costs_evidence():
     assert trigger_log_odds(7, 8, 25, 75, 0.05) < trigger_log_odds(7, 7, 25, 75, 0.05)
 
 
-def test_shrunk_rate_moves_from_the_prior_to_the_data():
-    assert shrunk_rate(0, 0, 0.4, 8) == 0.4
-    assert shrunk_rate(10, 10, 0.4, 8) > 0.4
-    assert abs(shrunk_rate(1000, 1000, 0.4, 8) - 1.0) < 0.01
+def test_beta_belief_moves_from_the_prior_to_the_data():
+    def mean(belief):
+        return belief[0] / (belief[0] + belief[1])
+    assert mean(beta_belief(0, 0, 0.4, 8)) == 0.4
+    assert mean(beta_belief(10, 10, 0.4, 8)) > 0.4
+    assert abs(mean(beta_belief(1000, 1000, 0.4, 8)) - 1.0) < 0.01
+    assert sum(beta_belief(7, 20, 0.3, 8)) == 28   # the sessions plus the pseudo-sessions
 
 
 def test_decision_posterior_is_a_symmetric_probability():

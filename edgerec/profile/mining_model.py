@@ -60,10 +60,11 @@ class MiningConfig:
     bar (``first_penalty`` for :func:`~edgerec.profile.mining.select_triggers`
     alone) to ``log(questions / expected_triggers)``, where ``questions`` is
     the number of distinct item sets seen times the number of context fields:
-    the more places a coincidence could hide, the more evidence is needed; ``noise`` is the chance that a routine session misses a
-    trigger value; ``prior_weight`` pseudo-sessions shrink a value's rate among
-    few matching sessions. ``min_confidence``: a routine less likely than this to have its triggers right
-    is not reported. ``drop_excluded``: drop a trigger value that only
+    the more places a coincidence could hide, the more evidence is needed.
+    ``noise`` is the chance that a routine session misses a trigger value;
+    ``prior_weight`` pseudo-sessions shrink a value's rate among few matching
+    sessions. ``min_confidence``: a routine less likely than this to have its
+    triggers right is not reported (0: all are). ``drop_excluded``: drop a trigger value that only
     says the routine avoids a better-supported routine's context.
     """
 

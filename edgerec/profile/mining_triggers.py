@@ -10,19 +10,21 @@ matching the triggers chosen so far) is ``r``, compare
 * *no trigger*: each session shows ``v`` with probability ``r``.
 
 The rate ``r`` is not known exactly, so "no trigger" integrates over a Beta
-belief about it (:func:`trigger_log_odds`): with ``r`` known, the log Bayes
-factor would be ``k log((1 - noise) / r) + (n - k) log(noise / (1 - r))``. A value joins the triggers when that exceeds a
-penalty, the log prior odds against one more trigger; the first trigger of a
-group must clear a higher penalty, because it decides whether the group is a
-routine at all. Few sessions give little evidence, so a common value (weekday,
-5 days in 7) needs more sessions than a rare one (snowy), with no threshold
-that depends on history length.
+belief about it (:func:`trigger_log_odds`); with ``r`` known, the log Bayes
+factor would be ``k log((1 - noise) / r) + (n - k) log(noise / (1 - r))``.
+A value joins the triggers when the log Bayes factor exceeds a penalty (the
+log prior odds against one more trigger); the first trigger of a group has a
+bar of its own, because it decides whether the group is a routine at all.
+Few sessions give little evidence, so a common value (weekday, 5 days in 7)
+needs more sessions than a rare one (snowy), with no threshold that depends
+on history length.
 
-The belief about ``r`` is shrunk (:func:`shrunk_rate`'s pseudo-sessions) towards the value's rate among
-the other sessions that share the chosen trigger that predicts it best. So
-"daylight" after "afternoon" has ``r`` near 1 and adds nothing, without a
-separate implication rule, and a value still counts when few other sessions
-match all the chosen triggers.
+The Beta belief (:func:`beta_belief`) is the other sessions matching the
+chosen triggers plus pseudo-sessions at the value's rate among the other
+sessions that share the chosen trigger that predicts it best. So "daylight"
+after "afternoon" has ``r`` near 1 and adds nothing, without a separate
+implication rule, and a value still counts when few other sessions match all
+the chosen triggers.
 
 Each decision's posterior probability is ``sigmoid(log odds - penalty)``
 (:func:`decision_posterior`); a routine's confidence multiplies them.
@@ -40,7 +42,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Mapping, Sequence
 
-__all__ = ["TriggerChoice", "trigger_log_odds", "shrunk_rate", "decision_posterior", "choose_triggers"]
+__all__ = ["TriggerChoice", "trigger_log_odds", "beta_belief", "decision_posterior", "choose_triggers"]
 
 
 @dataclass(frozen=True)
@@ -83,15 +85,18 @@ def trigger_log_odds(k: int, n: int, seen: float, unseen: float, noise: float) -
     return alt - null
 
 
-def shrunk_rate(seen: int, total: int, prior: float, weight: float) -> float:
-    """``(seen + weight * prior) / (total + weight)``: a rate from few sessions pulled towards ``prior``.
+def beta_belief(seen: int, total: int, prior: float, weight: float) -> tuple[float, float]:
+    """A Beta belief about a rate: ``seen`` of ``total`` sessions plus ``weight`` pseudo-sessions at ``prior``.
 
-    >>> shrunk_rate(0, 0, 0.4, 8.0), shrunk_rate(10, 10, 0.0, 0.0)
-    (0.4, 1.0)
+    Returns its two parameters (hits, misses); their mean is the shrunk rate
+    ``(seen + weight * prior) / (total + weight)``.
+
+    >>> beta_belief(0, 0, 0.25, 8.0)
+    (2.0, 6.0)
+    >>> beta_belief(10, 10, 0.5, 0.0)
+    (10.0, 0.0)
     """
-    if total + weight <= 0:
-        return prior
-    return (seen + weight * prior) / (total + weight)
+    return seen + weight * prior, total - seen + weight * (1.0 - prior)
 
 
 def decision_posterior(log_odds: float, penalty: float) -> float:
@@ -164,8 +169,7 @@ def choose_triggers(
                      for sharing in ([m for m in others if m.get(k) == v] for k, v in chosen.items()) if sharing]
             prior = max(rates) if rates else _rate(others, key, value, levels[key])
             seen = sum(1 for m in matching if m.get(key) == value)
-            hits = seen + prior_weight * prior
-            misses = len(matching) - seen + prior_weight * (1.0 - prior)
+            hits, misses = beta_belief(seen, len(matching), prior, prior_weight)
             scored.append((trigger_log_odds(count, n, hits, misses, noise), count, key, value))
         log_odds, _, key, value = max(scored, key=lambda s: (s[0], s[1]))
         bar = penalty if chosen else first_penalty
