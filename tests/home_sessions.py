@@ -87,4 +87,5 @@ KNOWN = [
 
 
 def key(routine):
-    return json.dumps(routine, sort_keys=True)
+    """A routine's triggers and actions as one comparable string (a stored profile also has its confidence)."""
+    return json.dumps({"triggers": routine["triggers"], "actions": routine["actions"]}, sort_keys=True)

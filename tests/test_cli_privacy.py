@@ -84,11 +84,16 @@ def test_catalog_build_ledger_and_forget(tmp_path):
     r = run("privacy", "ledger", "--catalog", out, "--json")
     ledger = json.loads(r.stdout)
     assert len(ledger["entries"]) == 2 and ledger["total"]["epsilon"] <= 2.0 + 1e-6  # popularity, transitions
-    r = run("catalog", "forget", "--catalog", out, "--user", "p3", "--json")
+    user_error(run("catalog", "forget", "--catalog", out, "--user", "nobody"), "not in this catalog")  # before asking
+    before = (out / "released.npz").read_bytes()
+    r = runner.invoke(app, ["catalog", "forget", "--catalog", str(out), "--user", "p3"], input="n\n")
+    assert r.exit_code == 1 and "nothing was removed" in r.output
+    assert (out / "released.npz").read_bytes() == before and json.loads((out / "manifest.json").read_text())["users"] == 30
+    r = run("catalog", "forget", "--catalog", out, "--user", "p3", "--yes", "--json")
     receipt = json.loads(r.stdout)
     assert receipt["exact"] and receipt["method"].startswith("subtract") and receipt["items_touched"] == 6
     assert json.loads((out / "manifest.json").read_text())["users"] == 29
-    user_error(run("catalog", "forget", "--catalog", out, "--user", "p3"), "not in this catalog")
+    user_error(run("catalog", "forget", "--catalog", out, "--user", "p3", "--yes"), "not in this catalog")
     user_error(run("catalog", "build", "--from", tmp_path / "nope.jsonl", "--out", out), "no such events file")
 
 

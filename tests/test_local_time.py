@@ -60,7 +60,10 @@ def test_routines_are_mined_on_the_users_own_clock(db_path, zone, utc_reading):
         log_local_habits(store, zone)
         assert sorted(routines(store), key=str) == sorted([MORNING_NEWS, EVENING_FILM], key=str)
         store.set_timezone("UTC")  # the same UTC events read on the wrong clock
-        assert utc_reading in [triggers for triggers, _ in routines(store)]
+        # a routine now runs in the UTC reading's context; on the Tokyo data the v2 miner reports only the
+        # weekend (the one other weekend time seen, night, belongs to a night routine), not weekend mornings
+        read = [triggers for triggers, _ in routines(store)]
+        assert any(t and t.items() <= utc_reading.items() for t in read), read
         assert MORNING_NEWS not in routines(store)
 
 

@@ -40,6 +40,7 @@ def test_fleet_estimates_are_near_the_exact_counts():
     assert np.allclose(r.pairs, r.pairs.T)
     m = r.metrics(k=3)
     assert m["devices"] == 2000 and m["top_items"] == 5 and m["total_s"] > 0 and m["devices_per_s"] > 0
+    assert m["devices_randomize_summed_s"] > 0 and m["aggregate_summed_s"] > 0
     assert m["popularity_top50_overlap"] >= 2 / 3 and m["popularity_top50_overlap_bounded"] >= 2 / 3
     assert m["popularity_rel_l1"] < 1.0
 

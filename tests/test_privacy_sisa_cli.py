@@ -45,7 +45,7 @@ def test_sharded_build_ledger_forget_round_trip(events, tmp_path):
     assert len(list((out / "builder").glob("shard_*.npz"))) == 3
     r = run("privacy", "ledger", "--catalog", out, "--json")
     assert r.exit_code == 0 and len(json.loads(r.stdout)["entries"]) == 1  # the most exposed shard's ledger
-    r = run("catalog", "forget", "--catalog", out, "--user", "p7", "--json")
+    r = run("catalog", "forget", "--catalog", out, "--user", "p7", "--yes", "--json")
     assert r.exit_code == 0, r.output
     receipt = json.loads(r.stdout)
     assert receipt["shard"] == shard_of("p7", 3) and receipt["exact"] and receipt["method"] == "retrained"
@@ -54,9 +54,9 @@ def test_sharded_build_ledger_forget_round_trip(events, tmp_path):
     assert manifest["users"] == 39 and manifest["worst_case_epsilon"] == receipt["worst_case_epsilon"]
     r = run("privacy", "ledger", "--catalog", out, "--json")
     assert len(json.loads(r.stdout)["entries"]) == 2  # now the retrained shard is the most exposed
-    r = run("catalog", "forget", "--catalog", out, "--user", "p8")
+    r = run("catalog", "forget", "--catalog", out, "--user", "p8", "--yes")
     assert r.exit_code == 0 and f"shard {shard_of('p8', 3)} retrained" in r.stdout
-    user_error(run("catalog", "forget", "--catalog", out, "--user", "p7"), "not in this catalog")
+    user_error(run("catalog", "forget", "--catalog", out, "--user", "p7", "--yes"), "not in this catalog")
 
 
 def test_sharded_build_options_are_checked(events, tmp_path):

@@ -92,7 +92,11 @@ def test_store_to_routines_end_to_end(store, seed):
 
 def test_reconstruct_and_extractor_take_the_schema():
     routines = reconstruct_routines(sessions(5), schema=HOME)
-    assert sorted(map(key, routines)) == sorted(map(key, KNOWN))
+    # sessions(5) also holds a coincidence the miner reports: three of its 25 spontaneous sessions are
+    # "Kettle to 55 degrees", all three on cloudy days (a 3-session routine, confidence 0.86)
+    assert set(map(key, KNOWN)) <= set(map(key, routines))
+    assert [r for r in routines if key(r) not in set(map(key, KNOWN))] == [
+        {"triggers": {"weather": "cloudy"}, "actions": {"kettle": {"temperature": 55}}}]
     rules = make_extractor("rules", schema=HOME)
     assert rules(messages(DIALOGUES["snow"][0])) == SNOW
     assert extract(messages(["Heater to level 9"]), schema=HOME).actions == {}

@@ -8,7 +8,6 @@ from edgerec.profile.mining import (
     MiningConfig,
     MiningSession,
     assign_sessions,
-    binomial_tail,
     candidate_patterns,
     mine_routines,
     select_triggers,
@@ -103,13 +102,6 @@ def test_trigger_needs_a_stable_and_rare_value():
 def test_only_spontaneous_sessions_give_no_routine():
     rng = random.Random(9)
     assert mine_routines([spontaneous(rng) for _ in range(150)]) == []
-
-
-def test_binomial_tail_matches_direct_sum():
-    from math import comb
-    for n, k, p in [(10, 3, 0.2), (30, 30, 0.7), (5, 0, 0.5)]:
-        direct = sum(comb(n, i) * p**i * (1 - p) ** (n - i) for i in range(k, n + 1))
-        assert abs(binomial_tail(k, n, p) - direct) < 1e-9
 
 
 @settings(max_examples=50, deadline=None)

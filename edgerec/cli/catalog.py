@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from edgerec.cli._common import JsonOption, cli_errors, print_json, progress_bar
+from edgerec.cli._common import JsonOption, cli_errors, confirm, print_json, progress_bar
 
 __all__ = ["app"]
 
@@ -93,13 +93,23 @@ def build(
 def forget(
     catalog: Annotated[Path, typer.Option("--catalog", help="The catalog folder.")],
     user: Annotated[str, typer.Option("--user", help="The user to remove, exactly.")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Remove one user's contribution from a catalog exactly (a DP-SGD catalog retrains their shard), and rewrite it."""
+    """Remove one user's contribution from a catalog exactly (a DP-SGD catalog retrains their shard), and rewrite it
+    (asks first unless --yes)."""
+    from edgerec.errors import InputError
     from edgerec.privacy.catalog import CatalogArtifact
     from edgerec.privacy.sisa import ShardedArtifact, is_sharded
 
-    art = ShardedArtifact.load(catalog) if is_sharded(catalog) else CatalogArtifact.load(catalog)
+    sharded = is_sharded(catalog)
+    art = ShardedArtifact.load(catalog) if sharded else CatalogArtifact.load(catalog)
+    members = art.histories.user_ids if sharded else art.user_ids
+    if str(user) not in members:
+        raise InputError(f"user {user!r} is not in this catalog (never contributed, or already forgotten)")
+    if not yes and not confirm(f"Remove {user!r} from the catalog at {catalog} and rewrite it? This cannot be undone"):
+        typer.echo("nothing was removed", err=True)
+        raise typer.Exit(1)
     receipt = art.forget_user(user)
     art.save(catalog)
     if json_out:

@@ -38,11 +38,14 @@ def _show(profile: dict[str, Any], schema: DeviceSchema | None = None) -> None:
     table.add_column("#", justify="right")
     table.add_column("when")
     table.add_column("what")
+    table.add_column("confidence", justify="right")
     for i, routine in enumerate(profile.get("routines") or [], start=1):
-        table.add_row(str(i), describe_triggers(routine["triggers"]), describe_actions(routine["actions"], schema))
+        sure = routine.get("confidence")
+        table.add_row(str(i), describe_triggers(routine["triggers"]), describe_actions(routine["actions"], schema),
+                      "" if sure is None else f"{sure:.2f}")
     for i, routine in enumerate(profile.get("app_routines") or [], start=len(profile.get("routines") or []) + 1):
         events = ", ".join(f"{e['type']} {e['item'] or ''}".strip() for e in routine["events"])
-        table.add_row(str(i), describe_triggers(routine["triggers"]), events)
+        table.add_row(str(i), describe_triggers(routine["triggers"]), events, "")
     console.print(table)
     if profile.get("user_text"):
         console.print(f"[bold]Your profile[/bold] (your own text, edited {profile.get('user_text_at')}):")

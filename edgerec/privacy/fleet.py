@@ -62,21 +62,27 @@ def simulated_answer(indices: Sequence[int], domain: int, flip: float, rng: np.r
 
 
 def _round_chunk(epsilon: float, domain: int, bound: int, per_user: list[list[int]], noise_seed: int | None,
-                 round_no: int, first: int, users: np.ndarray) -> np.ndarray:
-    """Randomize and aggregate the reports of devices ``first, first + 1, ...`` (users ``users``); the debiased sum.
+                 round_no: int, first: int, users: np.ndarray) -> tuple[np.ndarray, float, float]:
+    """Randomize and aggregate the reports of devices ``first, first + 1, ...`` (users ``users``).
 
+    Returns the debiased sum and the seconds spent on each side: the devices' randomizing (which a
+    real fleet spreads over its devices) and the aggregator's debiasing (the aggregator's own work).
     With ``noise_seed`` device d of round r draws from ``default_rng([noise_seed, r, d])``:
     its answer depends on nothing else (not the engine, the workers or the chunking).
     """
+    start = time.perf_counter()
     rr = Randomizer.create(epsilon, domain, bound)
-    agg = Aggregator(domain, rr.flip)
     if noise_seed is None:
-        for u in users.tolist():
-            agg.add(rr.randomize(per_user[u]))
+        answers = [rr.randomize(per_user[u]) for u in users.tolist()]
     else:
-        for d, u in enumerate(users.tolist(), start=first):
-            agg.add(simulated_answer(per_user[u], domain, rr.flip, np.random.default_rng([noise_seed, round_no, d])))
-    return agg.estimate()
+        answers = [simulated_answer(per_user[u], domain, rr.flip, np.random.default_rng([noise_seed, round_no, d]))
+                   for d, u in enumerate(users.tolist(), start=first)]
+    mid = time.perf_counter()
+    agg = Aggregator(domain, rr.flip)
+    for answer in answers:
+        agg.add(answer)
+    estimate = agg.estimate()
+    return estimate, mid - start, time.perf_counter() - mid
 
 
 class LocalEngine:
@@ -129,14 +135,19 @@ def open_engine(name: str, workers: int):
 
 
 def _run_round(engine, epsilon, domain, bound, per_user, device_users, noise_seed, round_no, chunk,
-               progress) -> np.ndarray:
-    """One round over all devices, chunk by chunk; chunk estimates are added in chunk order."""
+               progress, cpu: dict) -> np.ndarray:
+    """One round over all devices, chunk by chunk; chunk estimates are added in chunk order.
+
+    ``cpu`` accumulates the seconds the chunks spent randomizing and aggregating (summed over workers).
+    """
     tasks = [(i, device_users[i : i + chunk]) for i in range(0, len(device_users), chunk)]
     done = (lambda i: progress(len(tasks[i][1]))) if progress is not None else (lambda i: None)
     parts = engine.map(_round_chunk, (epsilon, domain, bound, per_user, noise_seed, round_no), tasks, done)
     total = np.zeros(domain)
-    for part in parts:
-        total += part
+    for estimate, randomize_s, aggregate_s in parts:
+        total += estimate
+        cpu["devices_randomize"] = cpu.get("devices_randomize", 0.0) + randomize_s
+        cpu["aggregate"] = cpu.get("aggregate", 0.0) + aggregate_s
     return total
 
 
@@ -284,14 +295,15 @@ def simulate_fleet(
     device_users = rng.permutation(n_users)[:devices] if devices <= n_users else rng.integers(0, n_users, devices)
     counts = np.bincount(device_users, minlength=n_users)
     eps_items, eps_pairs = epsilon * (1 - pair_share), epsilon * pair_share
-    seconds = {}
+    seconds: dict = {}
+    busy: dict = {}
 
     items_of = [bounded(items, item_bound) for items in user_items]
     start = time.perf_counter()
     with open_engine(engine, workers) as runner:
         seconds["engine_start"] = time.perf_counter() - start
         popularity = _run_round(runner, eps_items, n_items, item_bound, items_of, device_users, noise_seed, 1,
-                                chunk, progress)
+                                chunk, progress, busy)
         seconds["items_round"] = time.perf_counter() - start - seconds["engine_start"]
 
         mid = time.perf_counter()
@@ -300,9 +312,10 @@ def simulate_fleet(
         pairs_of = [pairs_among([position[i] for i in items if i in position], pair_bound, top_items)
                     for items in user_items]
         pair_counts = _run_round(runner, eps_pairs, pair_domain_size(top_items), pair_bound, pairs_of, device_users,
-                                 noise_seed, 2, chunk, progress)
+                                 noise_seed, 2, chunk, progress, busy)
         seconds["pairs_round"] = time.perf_counter() - mid
     seconds["total"] = time.perf_counter() - start
+    seconds.update({f"{name}_summed": value for name, value in busy.items()})
 
     all_items = [list(dict.fromkeys(int(i) for i in items)) for items in user_items]
     return FleetResult(

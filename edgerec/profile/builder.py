@@ -128,7 +128,7 @@ class ProfileBuilder:
             if progress is not None:
                 progress(index + 1, len(sessions))
 
-        routines = [routine_dict(r) for r in mine_routines(mining, self.config)] if mining else []
+        routines = [routine_dict(r, confidence=True) for r in mine_routines(mining, self.config)] if mining else []
         home, other = self._home_routines(user, other)
         routines += home.routines
         # app contexts (time of day, weekday) are read on the user's own clock: the store's time zone

@@ -38,13 +38,22 @@ def mining_sessions(
     ]
 
 
-def routine_dict(routine: MinedRoutine) -> dict[str, Any]:
+def routine_dict(routine: MinedRoutine, *, confidence: bool = False) -> dict[str, Any]:
     """A mined routine in the benchmark's ``{"triggers", "actions"}`` form.
 
-    >>> routine_dict(MinedRoutine({"weather": "rainy"}, frozenset({("tv.volume", 5)}), 3))
+    With ``confidence``, also ``"confidence"`` (see :class:`MinedRoutine`); the
+    benchmark's prediction files keep only the two keys.
+
+    >>> r = MinedRoutine({"weather": "rainy"}, frozenset({("tv.volume", 5)}), 3, confidence=0.93)
+    >>> routine_dict(r)
     {'triggers': {'weather': 'rainy'}, 'actions': {'tv': {'volume': 5}}}
+    >>> routine_dict(r, confidence=True)["confidence"]
+    0.93
     """
-    return {"triggers": dict(routine.triggers), "actions": unflatten_items(routine.items)}
+    out = {"triggers": dict(routine.triggers), "actions": unflatten_items(routine.items)}
+    if confidence:
+        out["confidence"] = routine.confidence
+    return out
 
 
 def routines_from_actions(

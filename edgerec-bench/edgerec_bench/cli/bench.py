@@ -201,6 +201,8 @@ def fleet(
                    f"(among the top {figures['top_items']} items)")
         typer.echo(f"time {figures['total_s']:.1f} s, of which engine start {figures['engine_start_s']:.1f} s "
                    f"({figures['devices_per_s']:,.0f} devices/s; target 100,000 within 300 s)")
+        typer.echo(f"summed over workers: devices randomizing {figures['devices_randomize_summed_s']:.1f} s, "
+                   f"aggregator debiasing {figures['aggregate_summed_s']:.1f} s")
     if len(engines) > 1:
         typer.echo("time vs " + engines[0] + ": " + ", ".join(f"{e} {r:.2f}x" for e, r in result["time_ratio"].items()))
 

@@ -316,6 +316,44 @@ def extraction(
         typer.echo(f"{key:22s} {value:10.3f} {report['routines_true_actions'][key]:13.3f}")
 
 
+@app.command("edgewise-curve")
+@cli_errors
+def edgewise_curve(
+    sessions: Annotated[str, typer.Option("--sessions", help="Comma-separated history lengths: each user's "
+                                          "first N sessions of one generated history.")] = "25,50,100,200",
+    users: Annotated[int, typer.Option("--users", help="Generated users to score.", min=1)] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="Generator seed (same users as datasets edgewise-synth).")] = 0,
+    phrasing: Annotated[str, typer.Option("--phrasing", help="Wording of the generated dialogues.")] = "default",
+    difficulty: Annotated[str, typer.Option("--difficulty", help="easy, normal or hard.")] = "normal",
+    true_actions: Annotated[bool, typer.Option("--true-actions", help="Also mine from the generator's true "
+                                               "per-session actions (the miner's ceiling).")] = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Routine exact and Jaccard after each user's first N sessions, for each N: the learning curve."""
+    from edgerec_bench.eval.edgewise_curve import learning_curve
+
+    sizes = _number_list(sessions, "--sessions", int)
+    with progress_bar("users") as bar:
+        task = bar.add_task("users", total=users)
+        report = learning_curve(sizes, users=users, seed=seed, phrasing=phrasing, difficulty=difficulty,
+                                true_actions=true_actions, progress=lambda n: bar.advance(task, n))
+    if json_out:
+        print_json(report)
+        return
+    typer.echo(f"learning curve ({users} users, seed {seed}, {phrasing}, {difficulty}; "
+               f"first N sessions of one history)")
+    head = f"{'sessions':>8s} {'exact':>7s} {'Jaccard':>8s} {'len diff':>8s} {'s/user':>7s}"
+    typer.echo(head + (f" {'exact (true)':>13s} {'Jaccard (true)':>15s}" if true_actions else ""))
+    for row in report["sizes"]:
+        m = row["routines"]
+        line = (f"{row['sessions']:8d} {m['acc.routine_exact']:7.3f} {m['jaccard.flattened']:8.3f} "
+                f"{m['len_diff.avg']:8.2f} {row['seconds_per_user']:7.2f}")
+        if true_actions:
+            t = row["routines_true_actions"]
+            line += f" {t['acc.routine_exact']:13.3f} {t['jaccard.flattened']:15.3f}"
+        typer.echo(line)
+
+
 def _number_list(text: str, option: str, kind=float) -> list:
     """``"0.5,1,8"`` as numbers of ``kind``; anything else is one clear InputError naming ``option``."""
     from edgerec.errors import InputError

@@ -43,6 +43,7 @@ from typing import Any
 
 from edgerec_bench.datasets import edgewise_blind as blind
 from edgerec_bench.datasets import edgewise_chatter as chat
+from edgerec_bench.datasets import edgewise_fresh as fresh
 from edgerec_bench.datasets import edgewise_heldout as heldout
 from edgerec_bench.datasets import edgewise_phrasing as say
 from edgerec_bench.datasets.edgewise import META_FIELDS, EdgewiseUser, write
@@ -179,9 +180,10 @@ class SynthConfig:
 
 
 DIFFICULTIES = ("easy", "normal", "hard")
-PHRASINGS = ("default", "heldout", "blind")
-"""Wordings: the default templates, the held-out ones of :mod:`edgerec_bench.datasets.edgewise_heldout`, or the
-independently written ones of :mod:`edgerec_bench.datasets.edgewise_blind`."""
+PHRASINGS = ("default", "heldout", "blind", "fresh")
+"""Wordings: the default templates, the held-out ones of :mod:`edgerec_bench.datasets.edgewise_heldout`, the
+independently written ones of :mod:`edgerec_bench.datasets.edgewise_blind`, or the hard, independently
+written ones of :mod:`edgerec_bench.datasets.edgewise_fresh`."""
 
 
 @dataclass(frozen=True)
@@ -251,10 +253,10 @@ def synthesize_user(
 ) -> tuple[EdgewiseUser, list[SessionTrace]]:
     """One synthetic user (with routines, character and ``applied``) and its traces.
 
-    ``phrasing="heldout"`` (or ``"blind"``) keeps the same world (routines, meta, enacted
+    ``phrasing="heldout"`` (or ``"blind"``, ``"fresh"``) keeps the same world (routines, meta, enacted
     routines, final settings) and rewrites every session's messages with
-    :mod:`edgerec_bench.datasets.edgewise_heldout` (or :mod:`edgerec_bench.datasets.edgewise_blind`),
-    from a random stream of its own.
+    :mod:`edgerec_bench.datasets.edgewise_heldout` (or :mod:`edgerec_bench.datasets.edgewise_blind`,
+    :mod:`edgerec_bench.datasets.edgewise_fresh`), from a random stream of its own.
 
     >>> user, traces = synthesize_user(0, sessions=5, seed=1)
     >>> len(user.sessions), len(traces), 3 <= len(user.routines) <= 6
@@ -267,6 +269,7 @@ def synthesize_user(
         raise InputError(f"unknown phrasing {phrasing!r} (known: {', '.join(PHRASINGS)})")
     wording = random.Random(f"edgewise-heldout:{seed}:{index}")
     blind_wording = random.Random(f"edgewise-blind:{seed}:{index}")
+    fresh_wording = random.Random(f"edgewise-fresh:{seed}:{index}")
     rng = random.Random(f"edgewise-synth:{seed}:{index}")
     character = chat.character_text(rng)
     routines = make_routines(rng, cfg)
@@ -296,6 +299,8 @@ def synthesize_user(
             dia = heldout.render(wording, user_cfg, meta, requests, inputs=inputs, usual=usual)
         elif phrasing == "blind":  # likewise, from a stream of its own
             dia = blind.render(blind_wording, user_cfg, meta, requests, inputs=inputs, usual=usual)
+        elif phrasing == "fresh":  # likewise
+            dia = fresh.render(fresh_wording, user_cfg, meta, requests, inputs=inputs, usual=usual)
         out_sessions.append({"session_id": sid, "meta": meta, "messages": dia.messages})
         traces.append(SessionTrace(actions_of(requests), enacted, frozenset(phenomena | dia.phenomena)))
     user = EdgewiseUser(sessions=out_sessions, applied=applied, character=character, routines=routines, index=index)
