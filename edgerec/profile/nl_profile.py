@@ -21,9 +21,10 @@ from typing import Any, Mapping, Sequence
 from edgerec.profile.devices import DeviceSchema, resolve
 
 __all__ = ["describe_triggers", "describe_actions", "describe_routine", "template_profile", "llm_profile",
-           "fact_terms", "faithful", "summarize", "TEMPLATE_LABEL", "REJECTED_LABEL"]
+           "fact_terms", "faithful", "summarize", "TEMPLATE_LABEL", "REJECTED_LABEL", "EMPTY_LABEL"]
 
 TEMPLATE_LABEL = "template (no LLM: install edgerec[llm] for a written summary)"
+EMPTY_LABEL = "template (no routines for the LLM to describe)"
 REJECTED_LABEL = ("template (the LLM's summary failed the fact check: facts not in the routines, or too few of "
                   "them; or the fluency check: repeated phrases, a routine missed or said twice)")
 
@@ -214,6 +215,8 @@ def summarize(routines: Sequence[Mapping[str, Any]], llm: Any = None, *, session
     """
     if llm is None:
         return template_profile(routines, sessions=sessions, schema=schema), TEMPLATE_LABEL
+    if not routines:
+        return template_profile(routines, sessions=sessions, schema=schema), EMPTY_LABEL
     from edgerec.profile.realize import fluent
 
     text = llm_profile(llm, routines, schema=schema)
