@@ -120,6 +120,8 @@ def sentence_grammar(routine: Mapping[str, Any], schema: DeviceSchema | None = N
     articles = safe_vocabulary(schema, ARTICLES)
     if not verbs or not articles:
         raise ValueError("the schema's words leave no safe verb or article")
+    if not what:
+        raise ValueError("a routine without actions has nothing to state")
     parts = [_literal(when if first else " " + when), '","', '" you"', "adverb", '" "', "verb", "article"]
     for k, span in enumerate(what):
         if k:
