@@ -120,3 +120,51 @@ def test_grammar_from_a_custom_device_schema_holds_the_raw_answer(model):
     for device, fields in answer.items():
         for name, value in fields.items():
             assert HOME.valid(f"{device}.{name}", value), (device, name, value)
+
+
+@needs_model
+@pytest.mark.slow
+def test_gbnf_grammar_holds_the_answer_and_a_bad_grammar_is_one_error(model):
+    text = model.generate_grammar([{"role": "user", "text": "Name a colour."}],
+                                  'root ::= "The colour is " ("red" | "blue") "."', max_tokens=12)
+    assert text in ("The colour is red.", "The colour is blue.")
+    said = model.generate_grammar([{"role": "user", "text": "Go on."}], 'root ::= " and " ("on" | "off")',
+                                  max_tokens=6, prefix="Lights on")
+    assert said in (" and on", " and off")  # the prefix is read, not returned
+    with pytest.raises(InputError, match="GBNF"):
+        model.generate_grammar([{"role": "user", "text": "x"}], "root ::= (", max_tokens=4)
+
+
+@needs_model
+@pytest.mark.slow
+def test_realized_profile_of_three_routines_passes_the_fact_check_and_fluency(model):
+    from edgerec.profile.nl_profile import faithful, summarize
+    from edgerec.profile.realize import fluency_problems
+
+    routines = [
+        {"triggers": {"time_of_day": "morning", "day_of_week": "weekday", "outdoor_temp": "cold"},
+         "actions": {"ac": {"mode": "heat", "temperature": 23}, "lights": {"color": "warm", "brightness": 60}}},
+        {"triggers": {"time_of_day": "evening", "day_of_week": "weekend"},
+         "actions": {"tv": {"input_source": "Netflix", "volume": 25}}},
+        {"triggers": {"time_of_day": "night"}, "actions": {"security": {"armed": True, "alarm_volume": 80}}},
+    ]
+    calls = model.stats.calls
+    text, source = summarize(routines, model)
+    assert model.stats.calls == calls + 3  # one grammar-bound sentence per routine
+    assert source == "llm: SmolLM2-135M-Instruct.Q4_1.gguf", text
+    assert faithful(text, routines) and fluency_problems(text, routines) == []
+    assert text.startswith("On weekday mornings, when it is cold outside, you ") and "Netflix, volume 25" in text
+
+
+@needs_model
+@pytest.mark.slow
+def test_request_check_asks_the_model_only_about_doubtful_turns(model):
+    from edgerec.profile.hybrid import make_extractor
+
+    checked = make_extractor("hybrid", model, choose_values=False, check_requests=True)
+    calls = model.stats.calls
+    assert checked([{"role": "user", "text": "TV volume 20 please."}]) == {"tv": {"volume": 20}}
+    assert model.stats.calls == calls  # a plain request: no question to the model
+    plan = [{"role": "user", "text": "Maybe tomorrow I will put the TV volume at 20?"}]
+    assert checked(plan) in ({}, {"tv": {"volume": 20}})
+    assert model.stats.calls == calls + 1

@@ -304,7 +304,7 @@ def edgewise_ablation(
     from edgerec.errors import InputError
     from edgerec.models.llm import LocalLLM
     from edgerec_bench.datasets.edgewise import load
-    from edgerec_bench.eval.edgewise_ablation import run_ablation
+    from edgerec_bench.eval.edgewise_ablation import run_ablation, table_lines
 
     users = load(data)[:limit] if limit else load(data)
     if not users or any(u.routines is None for u in users):
@@ -317,15 +317,8 @@ def edgewise_ablation(
     if json_out:
         print_json(report)
         return
-    typer.echo(f"{report['users']} users, {report['sessions_per_user']:g} sessions each; model "
-               f"{Path(report['model'] or '-').name}")
-    typer.echo(f"{'config':28s} {'exact':>6s} {'Jaccard':>7s} {'NL pass':>7s} {'calls':>6s} {'s/user':>7s} "
-               f"{'max s':>6s} {'RSS MB':>6s}")
-    for row in report["rows"]:
-        passed = "-" if row["nl_pass_rate"] is None else f"{row['nl_pass_rate']:.2f}"
-        typer.echo(f"{row['config']:28s} {row['routine_exact']:6.3f} {row['jaccard']:7.3f} {passed:>7s} "
-                   f"{row['model_calls']:6d} {row['seconds_per_user_mean']:7.2f} {row['seconds_per_user_max']:6.2f} "
-                   f"{row['peak_rss_mb']:6.0f}")
+    for line in table_lines(report):
+        typer.echo(line)
 
 
 @app.command("extraction")

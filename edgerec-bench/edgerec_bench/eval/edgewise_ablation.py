@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from edgerec.profile.hybrid import make_extractor
@@ -36,7 +37,7 @@ from edgerec_bench.datasets.edgewise import EdgewiseUser
 from edgerec_bench.eval.edgewise_metrics import score_users
 from edgerec_bench.perf.memory import peak_rss_mb
 
-__all__ = ["Config", "CONFIGS", "run_ablation", "ablation_row"]
+__all__ = ["Config", "CONFIGS", "run_ablation", "ablation_row", "table_lines"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,28 @@ def run_ablation(users: Sequence[EdgewiseUser], *, llm_factory: Callable[[], Any
                                  peak_rss_mb()))
     return {"users": len(users), "sessions_per_user": round(sum(len(u.sessions) for u in users) / len(users), 1)
             if users else 0, "model": str(getattr(llm, "path", "")) or None, "rows": rows}
+
+
+def table_lines(report: dict[str, Any]) -> list[str]:
+    """The report of :func:`run_ablation` as a plain-text table.
+
+    >>> row = {"config": "rules", "routine_exact": 0.5, "jaccard": 0.9, "nl_pass_rate": None, "model_calls": 0,
+    ...        "seconds_per_user_mean": 1.0, "seconds_per_user_max": 2.0, "peak_rss_mb": 80.0}
+    >>> print("\\n".join(table_lines({"users": 1, "sessions_per_user": 100, "model": None, "rows": [row]})))
+    1 users, 100 sessions each; model -
+    config                        exact Jaccard NL pass  calls  s/user  max s RSS MB
+    rules                         0.500   0.900       -      0    1.00   2.00     80
+    """
+    lines = [f"{report['users']} users, {report['sessions_per_user']:g} sessions each; model "
+             f"{Path(report['model']).name if report['model'] else '-'}",
+             f"{'config':28s} {'exact':>6s} {'Jaccard':>7s} {'NL pass':>7s} {'calls':>6s} {'s/user':>7s} "
+             f"{'max s':>6s} {'RSS MB':>6s}"]
+    for row in report["rows"]:
+        passed = "-" if row["nl_pass_rate"] is None else f"{row['nl_pass_rate']:.2f}"
+        lines.append(f"{row['config']:28s} {row['routine_exact']:6.3f} {row['jaccard']:7.3f} {passed:>7s} "
+                     f"{row['model_calls']:6d} {row['seconds_per_user_mean']:7.2f} "
+                     f"{row['seconds_per_user_max']:6.2f} {row['peak_rss_mb']:6.0f}")
+    return lines
 
 
 def _profile(llm: Any, routines: list[dict], sessions: int,
