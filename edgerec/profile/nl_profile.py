@@ -2,9 +2,12 @@
 
 :func:`describe_routine` and :func:`template_profile` are deterministic; they
 are the fallback when the ``llm`` extra is missing and the facts the model is
-given. :func:`llm_profile` asks the LLM to turn those facts into a few
-sentences, bounded in tokens; :func:`summarize` shows them only when
-:func:`faithful` finds no sentence mixing facts of different routines.
+given. :func:`llm_profile` has the LLM write one sentence per routine under a
+grammar that fixes the routine's facts (``edgerec.profile.realize``), so that
+the model chooses only the connecting words; :func:`summarize` shows the text
+only when :func:`faithful` finds every sentence true to one routine and
+:func:`edgerec.profile.realize.fluent` finds no repetition and every routine
+said once.
 
 >>> r = {"triggers": {"time_of_day": "morning", "day_of_week": "weekday"},
 ...      "actions": {"ac": {"mode": "heat", "temperature": 23}, "lights": {"color": "warm"}}}
