@@ -23,6 +23,27 @@ def test_chatml_template():
     assert prompt == "<|im_start|>system\ns<|im_end|>\n<|im_start|>user\nu<|im_end|>\n<|im_start|>assistant\n"
 
 
+@pytest.mark.parametrize("bad, why", [
+    ("root ::= (", "unbalanced"), ('root ::= "a" b', "undefined b"), ('start ::= "a"', "no root"),
+    ('root ::= "abc', "unterminated"), ("root = 'a'", "not a rule"), ('root ::= "a" ; "b"', "unexpected"),
+])
+def test_grammar_text_llama_cpp_cannot_parse_is_an_input_error(bad, why):
+    from edgerec.models.gbnf import check_gbnf
+
+    with pytest.raises(InputError, match=why):
+        check_gbnf(bad)
+
+
+def test_generated_realization_grammars_pass_the_grammar_check():
+    from edgerec.models.gbnf import check_gbnf
+    from edgerec.profile.realize import sentence_grammar
+
+    odd = {"triggers": {"weather": "rainy"}, "actions": {"tv": {"input_source": 'a "b" \\ (c', "volume": 3},
+                                                        "security": {"armed": False}}}
+    check_gbnf(sentence_grammar(odd, first=False))
+    check_gbnf('# a comment\n\nroot ::= [a-z]+ x{1,3}\nx ::= "\\"" | "."')
+
+
 def test_missing_runtime_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "llama_cpp", None)  # makes `import llama_cpp` fail
     with pytest.raises(MissingExtraError, match=r"edgerec\[llm\]"):

@@ -26,7 +26,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,13 +33,13 @@ from typing import Any, Mapping, Sequence
 
 from edgerec.errors import InputError, MissingExtraError, ModelError
 from edgerec.models.files import sha256_file
+from edgerec.models.gbnf import check_gbnf
 
 __all__ = [
     "DEFAULT_MANIFEST",
     "LLMStats",
     "LocalLLM",
     "chatml",
-    "check_gbnf",
     "default_model_path",
     "load_manifest",
     "llm_available",
@@ -314,52 +313,6 @@ class LocalLLM:
         llm, self._llm = self._llm, None
         if llm is not None and hasattr(llm, "close"):
             llm.close()
-
-
-_GBNF_RULE = re.compile(r"^([A-Za-z][A-Za-z0-9-]*)\s*::=(.*)$")
-_GBNF_ATOM = re.compile(r'"(?:[^"\\]|\\.)*"|\[(?:[^\]\\]|\\.)*\]|[A-Za-z][A-Za-z0-9-]*|\{[0-9,\s]*\}|[()|*+?.]|\S')
-
-
-def check_gbnf(text: str) -> None:
-    """Raise :class:`InputError` unless ``text`` is GBNF this module can hand to llama.cpp safely.
-
-    One rule per line (``name ::= body``; blank lines and ``#`` comments
-    allowed), a ``root`` rule, every rule referenced defined, brackets balanced.
-
-    >>> check_gbnf('root ::= "a" b\\nb ::= ("x" | [0-9])+')
-    >>> check_gbnf('root ::= ( "a"')
-    Traceback (most recent call last):
-    edgerec.errors.InputError: invalid GBNF grammar: unbalanced brackets in rule root
-    """
-    rules: dict[str, str] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        match = _GBNF_RULE.match(line.strip())
-        if match is None:
-            raise InputError(f"invalid GBNF grammar: not a rule: {line.strip()[:60]}")
-        rules[match.group(1)] = match.group(2)
-    if "root" not in rules:
-        raise InputError("invalid GBNF grammar: no root rule")
-    for name, body in rules.items():
-        depth = 0
-        for atom in _GBNF_ATOM.findall(body):
-            if atom[0] in "\"[{":
-                if atom[0] != "{" and len(atom) < 2:
-                    raise InputError(f"invalid GBNF grammar: unterminated literal in rule {name}")
-                continue
-            if atom == "(":
-                depth += 1
-            elif atom == ")":
-                depth -= 1
-            elif atom[0].isalpha() and atom not in rules:
-                raise InputError(f"invalid GBNF grammar: rule {name} uses undefined {atom}")
-            elif not atom[0].isalpha() and atom not in "|*+?.":
-                raise InputError(f"invalid GBNF grammar: unexpected {atom!r} in rule {name}")
-            if depth < 0:
-                break
-        if depth != 0:
-            raise InputError(f"invalid GBNF grammar: unbalanced brackets in rule {name}")
 
 
 def _log_softmax_at(logits: Any, index: int) -> float:
