@@ -27,7 +27,7 @@ __all__ = ["describe_triggers", "describe_actions", "describe_routine", "templat
            "fact_terms", "faithful", "summarize", "TEMPLATE_LABEL", "REJECTED_LABEL", "EMPTY_LABEL"]
 
 TEMPLATE_LABEL = "template (no LLM: install edgerec[llm] for a written summary)"
-EMPTY_LABEL = "template (no routines for the LLM to describe)"
+EMPTY_LABEL = "template (the LLM had no routines to describe)"
 REJECTED_LABEL = ("template (the LLM's summary failed the fact check: facts not in the routines, or too few of "
                   "them; or the fluency check: repeated phrases, a routine missed or said twice)")
 
