@@ -35,14 +35,14 @@ from edgerec.profile.nl_profile import (
     fact_terms,
 )
 
-__all__ = ["ADVERBS", "VERBS", "ARTICLES", "CONNECTING_WORDS", "FUNCTION_WORDS", "unused_words", "sentence_grammar", "safe_vocabulary", "routine_spans", "profile_messages",
-           "fluency_problems", "fluent", "MAX_ROUTINES"]
+__all__ = ["ADVERBS", "VERBS", "ARTICLES", "FUNCTION_WORDS", "CONNECTING_WORDS", "MAX_ROUTINES", "safe_vocabulary",
+           "routine_spans", "sentence_grammar", "unused_words", "profile_messages", "fluency_problems", "fluent"]
 
 #: At most this many routines are realized (the rest stay in the template's list).
 MAX_ROUTINES = 8
 
 #: The words the model chooses between the fixed spans, by slot: "<context>, you [adverb] <verb>
-#: <article> <device span>", then per further device "<, or , and> [verb] <article> <span>".
+#: <article> <device span>", then per further device "," or ", and", [verb], <article> <span>.
 #: No numbers, no negations ("not", "off", "never"), nothing that names a device or a value.
 #: Articles may recur; each verb and adverb is offered once per profile (:func:`unused_words`).
 ADVERBS = tuple("usually often always typically mostly generally also then".split())
@@ -206,8 +206,11 @@ def fluency_problems(text: str, routines: Sequence[Mapping[str, Any]], schema: D
 
 def _own_words(text: str, routines: Sequence[Mapping[str, Any]], schema: DeviceSchema) -> list[str]:
     """The stretches of ``text`` between sentence ends and the routines' fixed spans (longest cut first)."""
-    spans = {span.lower() for r in routines for span in (lambda w: [w[0], *w[1]])(routine_spans(r, schema))}
-    pieces = [p for p in re.split(r"[.!?\n]+", text.lower())]
+    spans = set()
+    for routine in routines:
+        when, what = routine_spans(routine, schema)
+        spans.update(span.lower() for span in (when, *what))
+    pieces = re.split(r"[.!?\n]+", text.lower())
     for span in sorted(spans, key=len, reverse=True):
         pieces = [part for piece in pieces for part in piece.split(span)]
     return pieces
