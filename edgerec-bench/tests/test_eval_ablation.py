@@ -39,9 +39,13 @@ def test_ablation_with_the_real_model_on_two_users(tmp_path):
     result = runner.invoke(app, ["eval", "edgewise-ablation", "--data", str(data), "--limit", "2", "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    rules, model = report["rows"]
-    assert report["users"] == 2 and rules["config"] == "rules" and model["config"] == "with model"
+    rules, profile, hybrid = report["rows"]
+    assert report["users"] == 2 and [r["config"] for r in report["rows"]] == [
+        "rules", "rules + model profile", "hybrid + model profile"]
     assert rules["model_calls"] == 0 and rules["nl_pass_rate"] is None
-    assert model["model_calls"] >= 2 and 0.0 <= model["nl_pass_rate"] <= 1.0
-    assert 0.0 <= model["routine_exact"] <= 1.0 and model["peak_rss_mb"] >= rules["peak_rss_mb"] > 0
-    assert table_lines(report)[-1].startswith("with model ")
+    assert profile["model_calls"] >= 2 and 0.0 <= profile["nl_pass_rate"] <= 1.0
+    # the same extractor: the same routines, only the profile is the model's
+    assert (profile["routine_exact"], profile["jaccard"]) == (rules["routine_exact"], rules["jaccard"])
+    assert hybrid["model_calls"] >= profile["model_calls"] and 0.0 <= hybrid["routine_exact"] <= 1.0
+    assert hybrid["peak_rss_mb"] >= rules["peak_rss_mb"] > 0
+    assert table_lines(report)[-1].startswith("hybrid + model profile ")

@@ -3,13 +3,15 @@
 :func:`run_ablation` reconstructs every user of an EdgeWisePersona-format
 folder once per configuration (:data:`CONFIGS`) and scores each:
 
-* ``rules``      -- rule extraction, mined routines, template profile; no model;
-* ``with model`` -- the ``hybrid`` extractor (the model's likelihood choice
-  among a setting's closed set where the rules left a clause open) and the
-  grammar-constrained NL profile (:func:`edgerec.profile.nl_profile.summarize`);
-* ``with model + request check`` (only with ``request_check``) -- as above, and
-  each user turn that reads like a question, report or plan classified by the
-  model as a request or not.
+* ``rules`` -- rule extraction, mined routines, template profile; no model;
+* ``rules + model profile`` -- the same routines, and the grammar-constrained
+  NL profile written by the model (:func:`edgerec.profile.nl_profile.summarize`);
+* ``hybrid + model profile`` -- the ``hybrid`` extractor (the model's
+  likelihood choice among a setting's closed set where the rules left a clause
+  open), and the profile;
+* ``hybrid + request check + profile`` (only with ``request_check``) -- as
+  above, and each user turn that reads like a question, report or plan
+  classified by the model as a request or not.
 
 Per configuration: routine exact, Jaccard, the share of users whose model
 profile passes both the fact check and the fluency check (``None`` without a
@@ -19,7 +21,7 @@ model is loaded). A profile is written once per distinct routine list and its
 time is counted for every configuration and user that needs it.
 
 >>> [c.name for c in CONFIGS]
-['rules', 'with model', 'with model + request check']
+['rules', 'rules + model profile', 'hybrid + model profile', 'hybrid + request check + profile']
 """
 
 from __future__ import annotations
@@ -46,11 +48,13 @@ class Config:
 
     name: str
     model: bool
+    choose_values: bool = False
     request_check: bool = False
 
 
-CONFIGS = (Config("rules", model=False), Config("with model", model=True),
-           Config("with model + request check", model=True, request_check=True))
+CONFIGS = (Config("rules", model=False), Config("rules + model profile", model=True),
+           Config("hybrid + model profile", model=True, choose_values=True),
+           Config("hybrid + request check + profile", model=True, choose_values=True, request_check=True))
 
 
 def ablation_row(name: str, truth: Sequence[Sequence[dict]], predicted: Sequence[Sequence[dict]],
@@ -93,8 +97,9 @@ def run_ablation(users: Sequence[EdgewiseUser], *, llm_factory: Callable[[], Any
             continue
         if config.model and llm is None:
             llm = llm_factory()
-        extract = (make_extractor("hybrid", llm, check_requests=config.request_check) if config.model
-                   else make_extractor("rules"))
+        uses_model = config.choose_values or config.request_check
+        extract = (make_extractor("hybrid", llm, choose_values=config.choose_values,
+                                  check_requests=config.request_check) if uses_model else make_extractor("rules"))
         predicted, seconds, passed, calls = [], [], [], 0
         for done, user in enumerate(users, 1):
             before = llm.stats.calls if llm is not None else 0
