@@ -23,6 +23,27 @@ def test_chatml_template():
     assert prompt == "<|im_start|>system\ns<|im_end|>\n<|im_start|>user\nu<|im_end|>\n<|im_start|>assistant\n"
 
 
+@pytest.mark.parametrize("bad, why", [
+    ("root ::= (", "unbalanced"), ('root ::= "a" b', "undefined b"), ('start ::= "a"', "no root"),
+    ('root ::= "abc', "unterminated"), ("root = 'a'", "not a rule"), ('root ::= "a" ; "b"', "unexpected"),
+])
+def test_grammar_text_llama_cpp_cannot_parse_is_an_input_error(bad, why):
+    from edgerec.models.gbnf import check_gbnf
+
+    with pytest.raises(InputError, match=why):
+        check_gbnf(bad)
+
+
+def test_generated_realization_grammars_pass_the_grammar_check():
+    from edgerec.models.gbnf import check_gbnf
+    from edgerec.profile.realize import sentence_grammar
+
+    odd = {"triggers": {"weather": "rainy"}, "actions": {"tv": {"input_source": 'a "b" \\ (c', "volume": 3},
+                                                        "security": {"armed": False}}}
+    check_gbnf(sentence_grammar(odd, first=False))
+    check_gbnf('# a comment\n\nroot ::= [a-z]+ x{1,3}\nx ::= "\\"" | "."')
+
+
 def test_missing_runtime_names_the_extra(monkeypatch):
     monkeypatch.setitem(sys.modules, "llama_cpp", None)  # makes `import llama_cpp` fail
     with pytest.raises(MissingExtraError, match=r"edgerec\[llm\]"):
@@ -120,3 +141,51 @@ def test_grammar_from_a_custom_device_schema_holds_the_raw_answer(model):
     for device, fields in answer.items():
         for name, value in fields.items():
             assert HOME.valid(f"{device}.{name}", value), (device, name, value)
+
+
+@needs_model
+@pytest.mark.slow
+def test_gbnf_grammar_holds_the_answer_and_a_bad_grammar_is_one_error(model):
+    text = model.generate_grammar([{"role": "user", "text": "Name a colour."}],
+                                  'root ::= "The colour is " ("red" | "blue") "."', max_tokens=12)
+    assert text in ("The colour is red.", "The colour is blue.")
+    said = model.generate_grammar([{"role": "user", "text": "Go on."}], 'root ::= " and " ("on" | "off")',
+                                  max_tokens=6, prefix="Lights on")
+    assert said in (" and on", " and off")  # the prefix is read, not returned
+    with pytest.raises(InputError, match="GBNF"):
+        model.generate_grammar([{"role": "user", "text": "x"}], "root ::= (", max_tokens=4)
+
+
+@needs_model
+@pytest.mark.slow
+def test_realized_profile_of_three_routines_passes_the_fact_check_and_fluency(model):
+    from edgerec.profile.nl_profile import faithful, summarize
+    from edgerec.profile.realize import fluency_problems
+
+    routines = [
+        {"triggers": {"time_of_day": "morning", "day_of_week": "weekday", "outdoor_temp": "cold"},
+         "actions": {"ac": {"mode": "heat", "temperature": 23}, "lights": {"color": "warm", "brightness": 60}}},
+        {"triggers": {"time_of_day": "evening", "day_of_week": "weekend"},
+         "actions": {"tv": {"input_source": "Netflix", "volume": 25}}},
+        {"triggers": {"time_of_day": "night"}, "actions": {"security": {"armed": True, "alarm_volume": 80}}},
+    ]
+    calls = model.stats.calls
+    text, source = summarize(routines, model)
+    assert model.stats.calls == calls + 3  # one grammar-bound sentence per routine
+    assert source == "llm: SmolLM2-135M-Instruct.Q4_1.gguf", text
+    assert faithful(text, routines) and fluency_problems(text, routines) == []
+    assert text.startswith("On weekday mornings, when it is cold outside, you ") and "Netflix, volume 25" in text
+
+
+@needs_model
+@pytest.mark.slow
+def test_request_check_asks_the_model_only_about_doubtful_turns(model):
+    from edgerec.profile.hybrid import make_extractor
+
+    checked = make_extractor("hybrid", model, choose_values=False, check_requests=True)
+    calls = model.stats.calls
+    assert checked([{"role": "user", "text": "TV volume 20 please."}]) == {"tv": {"volume": 20}}
+    assert model.stats.calls == calls  # a plain request: no question to the model
+    plan = [{"role": "user", "text": "Maybe tomorrow I will put the TV volume at 20?"}]
+    assert checked(plan) in ({}, {"tv": {"volume": 20}})
+    assert model.stats.calls == calls + 1

@@ -1,6 +1,7 @@
 """The NL profile: template wording, and the fact check applied to the model's summary."""
 
 from edgerec.profile.nl_profile import (
+    EMPTY_LABEL,
     REJECTED_LABEL,
     TEMPLATE_LABEL,
     describe_triggers,
@@ -18,16 +19,18 @@ ROUTINES = [
 
 
 class ScriptedModel:
-    """Returns a fixed text: a given wrong (or right) summary cannot be caused reliably with the real
-    model, whose own path is exercised in test_llm.py."""
+    """Returns a fixed text as its first sentence and nothing after: a given wrong (or right) summary
+    cannot be caused reliably with the real model, whose own path is exercised in test_llm.py."""
 
     path = "scripted.gguf"
 
     def __init__(self, text):
         self.text = text
+        self.grammars = []
 
-    def generate(self, messages, max_tokens=96):
-        return self.text
+    def generate_grammar(self, messages, gbnf, max_tokens=64, prefix=""):
+        self.grammars.append(gbnf)
+        return "" if prefix else self.text
 
 
 def test_template_lists_every_routine():
@@ -48,10 +51,27 @@ def test_a_summary_mixing_two_routines_is_rejected():
     assert summarize(ROUTINES, ScriptedModel(mixed)) == (template_profile(ROUTINES), REJECTED_LABEL)
 
 
-def test_a_faithful_summary_is_used_and_labelled():
+def test_a_faithful_and_fluent_summary_is_used_and_labelled():
     good = "You like the AC on auto at 25 on sunny weekday mornings. Mild afternoons mean treble boost."
-    text, source = summarize(ROUTINES, ScriptedModel(good))
+    model = ScriptedModel(good)
+    text, source = summarize(ROUTINES, model)
     assert text == good and source == "llm: scripted.gguf"
+    assert len(model.grammars) == 2  # one grammar-bound sentence per routine
+    assert '"On weekday mornings, when it is sunny outside"' in model.grammars[0]
+    assert '" In the afternoon, when it is mild outside"' in model.grammars[1]
+
+
+def test_a_faithful_but_repetitive_summary_is_rejected():
+    # passes the fact check, fails fluency: the same connecting phrase twice
+    looping = ("On sunny weekday mornings you really like the AC on auto at 25. "
+               "In mild afternoons you really like the treble boost.")
+    assert faithful(looping, ROUTINES)
+    assert summarize(ROUTINES, ScriptedModel(looping)) == (template_profile(ROUTINES), REJECTED_LABEL)
+
+
+def test_no_routines_need_no_model():
+    model = ScriptedModel("anything")
+    assert summarize([], model) == (template_profile([]), EMPTY_LABEL) and model.grammars == []
 
 
 def test_invented_numbers_fail():

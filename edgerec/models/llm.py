@@ -6,10 +6,12 @@ SmolLM2-135M-Instruct (Q4_1 GGUF, Apache-2.0) shipped in the PyPI package
 against the manifest ``models/smollm2-135m-instruct.json`` (sha256). Any other
 GGUF path may be given instead.
 
-Two ways to ask the model, both bounded in tokens and wall time:
+Three ways to ask the model, all bounded in tokens and wall time:
 
 * :meth:`LocalLLM.generate` / :meth:`LocalLLM.generate_json` -- free text, or
   JSON constrained by a llama.cpp grammar built from a JSON schema;
+* :meth:`LocalLLM.generate_grammar` -- text constrained by a GBNF grammar given
+  as text (the NL profile's realization, ``edgerec.profile.realize``);
 * :meth:`LocalLLM.choose` -- the most likely of a closed set of answers, by the
   summed log-probability of each answer's tokens after the prompt.
 
@@ -31,6 +33,7 @@ from typing import Any, Mapping, Sequence
 
 from edgerec.errors import InputError, MissingExtraError, ModelError
 from edgerec.models.files import sha256_file
+from edgerec.models.gbnf import check_gbnf
 
 __all__ = [
     "DEFAULT_MANIFEST",
@@ -185,11 +188,41 @@ class LocalLLM:
         With ``schema``, the answer is constrained by a llama.cpp grammar built
         from that JSON schema.
         """
-        prompt = chatml(messages)
+        grammar = self._grammar(schema) if schema is not None else None
+        return self._complete(messages, max_tokens, grammar, temperature, self.max_seconds)
+
+    def generate_grammar(
+        self,
+        messages: Sequence[Mapping[str, str]],
+        gbnf: str,
+        *,
+        max_tokens: int = 256,
+        max_seconds: float | None = None,
+        prefix: str = "",
+    ) -> str:
+        """The model's answer constrained by a GBNF grammar (greedy), bounded like :meth:`generate`.
+
+        ``gbnf`` is llama.cpp grammar text (root rule ``root``); an invalid grammar
+        raises :class:`InputError`. ``prefix`` is the start of the answer, already
+        written (read with the prompt, not generated); the grammar applies to what
+        follows it, which is returned. ``max_seconds`` None uses the model's bound.
+        """
+        key = "gbnf:" + gbnf
+        if key not in self._grammars:
+            check_gbnf(gbnf)  # llama.cpp crashes the process on a grammar it cannot parse
+            try:
+                self._grammars[key] = self._llama_cpp.LlamaGrammar.from_string(gbnf, verbose=False)
+            except ValueError as exc:
+                raise InputError(f"invalid GBNF grammar: {exc}") from None
+        seconds = self.max_seconds if max_seconds is None else max_seconds
+        return self._complete(messages, max_tokens, self._grammars[key], 0.0, seconds, prefix)
+
+    def _complete(self, messages: Sequence[Mapping[str, str]], max_tokens: int, grammar: Any,
+                  temperature: float, max_seconds: float, prefix: str = "") -> str:
+        prompt = chatml(messages) + prefix
         prompt_tokens = self._tokens(prompt)
         if len(prompt_tokens) + max_tokens > self._llm.n_ctx():
             raise InputError(f"prompt of {len(prompt_tokens)} tokens is too long for a context of {self._llm.n_ctx()}")
-        grammar = self._grammar(schema) if schema is not None else None
         started = time.monotonic()
         pieces = []
         stream = self._llm.create_completion(
@@ -198,7 +231,7 @@ class LocalLLM:
         )
         for chunk in stream:
             pieces.append(chunk["choices"][0]["text"])
-            if time.monotonic() - started > self.max_seconds:
+            if time.monotonic() - started > max_seconds:
                 break
         text = "".join(pieces)
         self._count(len(prompt_tokens), len(self._tokens(text)) if text else 0, time.monotonic() - started)

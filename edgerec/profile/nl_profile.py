@@ -2,9 +2,12 @@
 
 :func:`describe_routine` and :func:`template_profile` are deterministic; they
 are the fallback when the ``llm`` extra is missing and the facts the model is
-given. :func:`llm_profile` asks the LLM to turn those facts into a few
-sentences, bounded in tokens; :func:`summarize` shows them only when
-:func:`faithful` finds no sentence mixing facts of different routines.
+given. :func:`llm_profile` has the LLM write one sentence per routine under a
+grammar that fixes the routine's facts (``edgerec.profile.realize``), so that
+the model chooses only the connecting words; :func:`summarize` shows the text
+only when :func:`faithful` finds every sentence true to one routine and
+:func:`edgerec.profile.realize.fluent` finds no repetition and every routine
+said once.
 
 >>> r = {"triggers": {"time_of_day": "morning", "day_of_week": "weekday"},
 ...      "actions": {"ac": {"mode": "heat", "temperature": 23}, "lights": {"color": "warm"}}}
@@ -21,10 +24,12 @@ from typing import Any, Mapping, Sequence
 from edgerec.profile.devices import DeviceSchema, resolve
 
 __all__ = ["describe_triggers", "describe_actions", "describe_routine", "template_profile", "llm_profile",
-           "fact_terms", "faithful", "summarize", "TEMPLATE_LABEL", "REJECTED_LABEL"]
+           "fact_terms", "faithful", "summarize", "TEMPLATE_LABEL", "REJECTED_LABEL", "EMPTY_LABEL"]
 
 TEMPLATE_LABEL = "template (no LLM: install edgerec[llm] for a written summary)"
-REJECTED_LABEL = "template (the LLM's summary failed the fact check: facts not in the routines, or too few of them)"
+EMPTY_LABEL = "template (the LLM had no routines to describe)"
+REJECTED_LABEL = ("template (the LLM's summary failed the fact check: facts not in the routines, or too few of "
+                  "them; or the fluency check: repeated phrases, a routine missed or said twice)")
 
 _TIME = {"morning": "mornings", "afternoon": "afternoons", "evening": "evenings", "night": "nights"}
 _SUN = {"before_sunrise": "before sunrise", "daylight": "in daylight", "after_sunset": "after sunset"}
@@ -177,41 +182,47 @@ def faithful(summary: str, routines: Sequence[Mapping[str, Any]], schema: Device
     return len(stated) >= min(2, len(routines))
 
 
-def llm_profile(llm: Any, routines: Sequence[Mapping[str, Any]], *, max_tokens: int = 96,
+def llm_profile(llm: Any, routines: Sequence[Mapping[str, Any]], *, max_tokens: int = 64,
                 schema: DeviceSchema | None = None) -> str:
-    """A few sentences written by the LLM from the routine lines (bounded by ``max_tokens``).
+    """One sentence per routine, written by the LLM under a grammar that fixes the routine's facts.
 
-    The text is returned as written; :func:`summarize` checks it with
-    :func:`faithful` before it is shown.
+    Sentence by sentence (:func:`edgerec.profile.realize.sentence_grammar`), the
+    model reads the routine lines and what it has written so far, and chooses
+    only the connecting words; a verb or adverb it has used is not offered
+    again. Each sentence is bounded by ``max_tokens``. The text is returned as
+    written; :func:`summarize` checks it before it is shown.
     """
+    from edgerec.profile.realize import MAX_ROUTINES, profile_messages, sentence_grammar, unused_words
+
     if not routines:
         return template_profile(routines, schema=schema)
-    facts = "\n".join(f"- {describe_routine(r, schema)}" for r in routines[:8])
-    messages = [
-        {"role": "system", "text": "You write short, factual summaries of a person's smart-home habits. "
-                                   "Use only the facts given. Do not invent devices or values."},
-        {"role": "user", "text": f"Habits:\n{facts}\n\nSummarize these habits in two or three sentences, "
-                                 "speaking to the person as 'you'."},
-    ]
-    text = llm.generate(messages, max_tokens=max_tokens).strip()
-    if "." in text and not text.endswith((".", "!", "?")):
-        text = text[: text.rfind(".") + 1]  # drop a sentence cut by the token limit
-    return text
+    chosen = list(routines)[:MAX_ROUTINES]
+    messages = profile_messages(chosen, schema)
+    written = ""
+    for i, routine in enumerate(chosen):
+        grammar = sentence_grammar(routine, schema, vocabulary=unused_words(written), first=not i)
+        written += llm.generate_grammar(messages, grammar, max_tokens=max_tokens, prefix=written)
+    return written
 
 
 def summarize(routines: Sequence[Mapping[str, Any]], llm: Any = None, *, sessions: int | None = None,
               schema: DeviceSchema | None = None) -> tuple[str, str]:
     """The profile text and its source label.
 
-    With an LLM, its summary is used when :func:`faithful` accepts it; else, and
-    without an LLM, the template is used, labelled with the reason.
+    With an LLM, its summary is used when :func:`faithful` accepts it and
+    :func:`edgerec.profile.realize.fluent` finds it fluent; else, and without an
+    LLM, the template is used, labelled with the reason.
 
     >>> summarize([])[1] == TEMPLATE_LABEL
     True
     """
     if llm is None:
         return template_profile(routines, sessions=sessions, schema=schema), TEMPLATE_LABEL
+    if not routines:
+        return template_profile(routines, sessions=sessions, schema=schema), EMPTY_LABEL
+    from edgerec.profile.realize import fluent
+
     text = llm_profile(llm, routines, schema=schema)
-    if text.strip() and faithful(text, routines, schema):
+    if text.strip() and faithful(text, routines, schema) and fluent(text, routines, schema):
         return text, f"llm: {Path(str(getattr(llm, 'path', 'model'))).name}"
     return template_profile(routines, sessions=sessions, schema=schema), REJECTED_LABEL

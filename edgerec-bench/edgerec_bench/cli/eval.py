@@ -288,6 +288,39 @@ def edgewise(
     console.print(f"predictions: {out}")
 
 
+@app.command("edgewise-ablation")
+@cli_errors
+def edgewise_ablation(
+    data: Annotated[Path, typer.Option("--data", help="EdgeWisePersona-format folder with routines.jsonl.")],
+    limit: Annotated[Optional[int], typer.Option("--limit", help="Only the first N users.", min=1)] = None,
+    model: Annotated[Optional[Path], typer.Option("--model", help="A GGUF file instead of the default "
+                                                                  "SmolLM2-135M-Instruct.")] = None,
+    request_check: Annotated[bool, typer.Option("--request-check", help="Also a row with the model's request / "
+                                                "not-a-request check of user turns (slow; measured not to help).")]
+    = False,
+    json_out: JsonOption = False,
+) -> None:
+    """Rules only against rules + model: routines, NL profile pass rate (fact check and fluency), calls, time, RSS."""
+    from edgerec.errors import InputError
+    from edgerec.models.llm import LocalLLM
+    from edgerec_bench.datasets.edgewise import load
+    from edgerec_bench.eval.edgewise_ablation import run_ablation, table_lines
+
+    users = load(data)[:limit] if limit else load(data)
+    if not users or any(u.routines is None for u in users):
+        raise InputError(f"{data}: the ablation needs users with their routines (routines.jsonl)")
+    with progress_bar("{task.description}") as bar:
+        task = bar.add_task("rules", total=len(users))
+        report = run_ablation(users, llm_factory=lambda: LocalLLM(model), request_check=request_check,
+                              progress=lambda name, done, total: bar.update(task, description=name,
+                                                                            completed=done, total=total))
+    if json_out:
+        print_json(report)
+        return
+    for line in table_lines(report):
+        typer.echo(line)
+
+
 @app.command("extraction")
 @cli_errors
 def extraction(
