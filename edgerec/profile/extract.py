@@ -38,9 +38,12 @@ from typing import Any, Mapping, Sequence
 from edgerec.profile.clause import UNDO, Focus, open_field, read_clause
 from edgerec.profile.devices import DeviceSchema, resolve
 from edgerec.profile.lexicon import find_cues, lexicon
+from edgerec.profile.mention import gives_order, mention
 from edgerec.profile.redact import mask_contact_details
 from edgerec.profile.normalize import normalize, split_clauses
-from edgerec.profile.schema import unflatten_items
+from edgerec.profile.relative import Relative, apply_relative
+from edgerec.profile.schema import flatten_actions, unflatten_items
+from edgerec.profile.several import share_with_named_devices
 
 __all__ = ["Extraction", "Unresolved", "extract", "extract_actions", "normalize", "split_clauses"]
 
@@ -88,12 +91,16 @@ class Extraction:
 
 
 def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = True,
-            schema: DeviceSchema | None = None) -> Extraction:
+            schema: DeviceSchema | None = None,
+            prior_state: Mapping[str, Mapping[str, Any]] | None = None) -> Extraction:
     """Read a dialogue and return the settings the user asked for, last value winning.
 
     ``trust_statements``: apply what the assistant says it did unless the user
     objects (questions always need a yes). ``schema``: the devices (None: the
-    shipped EdgeWisePersona schema).
+    shipped EdgeWisePersona schema). ``prior_state``: the devices' settings
+    before the dialogue (``{"ac": {"temperature": 21}}``), used only to resolve
+    a relative change ("two degrees warmer") when the dialogue itself states no
+    value for that setting; it is never returned as a setting of its own.
 
     >>> msgs = [{"role": "user", "text": "It's so dark in here."},
     ...         {"role": "assistant", "text": "Shall I set the lights to 70%?"},
@@ -110,10 +117,25 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
     asks_which: set[str] = set()  # the devices the assistant asked to choose from ("the TV or the lights?")
     offered: list[tuple[str, Any]] = []  # proposed in a question: needs a yes
     told: list[tuple[str, Any]] = []  # stated as done: stands unless the user objects
+    known: dict[str, Any] = {}  # values the assistant reported ("it's at 20 now"), for relative changes
+    prior = dict(flatten_actions(dict(prior_state or {})))
+    user_asked_state = False  # the last user turn only asked about the state of things
+
+    def settled(found: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        """``found`` with relative changes applied to the last known value of their setting."""
+        out = []
+        for path, value in found:
+            if isinstance(value, Relative):
+                current = settings.get(path, known.get(path, prior.get(path)))
+                setting = schema.setting(path)
+                value = None if current is None else apply_relative(value, current, setting.min, setting.max)
+            if value is not None or path == UNDO:
+                out.append((path, value))
+        return out
+
     for turn, message in enumerate(messages):
         # phone numbers, emails and addresses are never read for values (edgerec.profile.redact)
         text = normalize(mask_contact_details(message.get("text") or ""), schema)
-        clauses = split_clauses(text)
         if message.get("role") == "assistant":
             asked = bool(_QUESTION.search(text))
             listed = {c.payload for c in find_cues(text, schema) if c.kind == "device"}
@@ -121,15 +143,18 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
             offered, told = [], []
             for sentence in _SENTENCE_SPLIT.split(text):
                 asking = bool(_QUESTION.search(sentence))
-                reporting = bool(_STATE_REPORT.search(sentence))
+                reporting = user_asked_state or bool(_STATE_REPORT.search(sentence))
                 for clause in split_clauses(sentence):
-                    found, _ = read_clause(clause, focus, schema)
-                    if not reporting:
+                    found = settled(read_clause(clause, focus, schema)[0])
+                    if reporting:
+                        known.update((p, v) for p, v in found if p != UNDO)
+                    else:
                         (offered if asking else told).extend(found)
             continue
         if not asked:  # "Cool, thanks": an interjection, unless it answers a question
             text = _INTERJECTION.sub("", text)
-            clauses = split_clauses(text)
+        sentences = [(split_clauses(sentence), "?" in sentence) for sentence in _SENTENCE_SPLIT.split(text)]
+        clauses = [clause for parts, _ in sentences for clause in parts]
         if offered or told:
             agreed = bool(_AFFIRM.search(text)) and not _REJECT.search(text)
             if trust_statements and (offered or not _REJECT.search(text)):
@@ -155,6 +180,11 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         asks_which = set()
         turn_group: dict[str, Any] = {}
         read = [read_clause(clause, focus, schema) for clause in clauses]
+        mentions = _mentions(sentences)
+        read = [([], False) if said else (found, open_setting) for said, (found, open_setting) in zip(mentions, read)]
+        read = share_with_named_devices(clauses, read, schema)
+        read = [(settled(found), open_setting) for found, open_setting in read]
+        user_asked_state = "question" in mentions and not any(found for found, _ in read)
         for index, (clause, (found, open_setting)) in enumerate(zip(clauses, read)):
             for path, value in found:
                 if path == UNDO:
@@ -180,6 +210,24 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
 
 
 _ABSENT = object()
+
+
+def _mentions(sentences: list[tuple[list[str], bool]]) -> list[str | None]:
+    """For each clause of a user turn, what it only mentions (see :func:`~edgerec.profile.mention.mention`).
+
+    In a question, the clauses after the asking one are part of it ("is the TV
+    on HDMI 2 and at volume 20?"), unless they give an order of their own.
+    """
+    out: list[str | None] = []
+    for clauses, question in sentences:
+        asking = None
+        for clause in clauses:
+            said = mention(clause, question=question)
+            if said is None and asking and not gives_order(clause):
+                said = asking
+            asking = "question" if said == "question" else asking
+            out.append(said)
+    return out
 
 
 def _apply(settings: dict[str, Any], group: dict[str, Any], path: str, value: Any) -> None:

@@ -1,0 +1,72 @@
+"""Whether a user clause only mentions a device: a question, a plan or something already done.
+
+"Is the alarm on?", "tomorrow I might need the heating", "I turned the lights
+off earlier" name devices and values without asking for them. The dialogue
+reader still follows the device talked about (so "arm it then" lands), but
+sets nothing from such a clause. An order ("set", "turn", "could you ...")
+is never a mention, even next to a time word ("put the AC on 22 like
+yesterday").
+
+>>> mention("is the alarm on", question=True)
+'question'
+>>> mention("tomorrow i might need the heating", question=False)
+'plan'
+>>> mention("i turned the lights off earlier", question=False)
+'past'
+>>> mention("could you set the tv to 20", question=True) is None
+True
+>>> mention("set the ac to 22 like yesterday", question=False) is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["gives_order", "mention"]
+
+_LEAD = r"^(?:(?:and|so|oh|ok|okay|well|hey|hmm+|um+|also|but|now|then|just|please)\b[\s,]*)*"
+_ORDER = re.compile(
+    _LEAD + r"(?:can|could|would|will|won't) (?:you|we)\b|" + _LEAD +
+    r"(?:set|turn|put|make|switch|change|bring|get|dim|brighten|raise|lower|mute|arm|disarm|bump|crank|keep|have|"
+    r"give|go|start|open|fire|drop|halve|double|let'?s|i'?d like|i want|i need|i'?ll (?:have|take|go)|"
+    r"i would like|how about|what about|why not|is it (?:ok|okay|possible|alright|fine)|are you able|"
+    r"is there (?:any|a) way)\b")
+_STATE_QUESTION = re.compile(_LEAD + r"(?:is|are|was|were|has|have|did|does|do|what|what's|whats|which|where|"
+                             r"how|why|isn't|aren't|hasn't|didn't)\b")
+_FUTURE = re.compile(r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to|'m gonna| plan to|"
+                     r"'m planning to| am planning to|'re planning to)\b")
+_MAYBE = re.compile(r"\b(?:i|we)(?: (?:probably|maybe|perhaps))? (?:might|may)(?: (?:want|need|use|watch|turn|"
+                    r"put|arm|switch|have|like|be))?\b|\b(?:thinking (?:of|about)|planning on)\b")
+_LATER = re.compile(r"\b(?:later|tomorrow|tonight|this (?:weekend|evening|afternoon)|next (?:week|weekend|time)|"
+                    r"in a (?:bit|while)|at some point|eventually|soon)\b")
+_PAST_VERB = re.compile(
+    r"\b(?:i|we|you|someone|somebody|he|she|they|my \w+)(?: just| already)? (?:turned|switched|left|changed|watched|"
+    r"listened|disarmed|armed|dimmed|raised|lowered|muted|used|cranked|forgot|kept|was|were|had (?:the|it|them|my))\b")
+_PAST_TIME = re.compile(r"\b(?:yesterday|last (?:night|week|time|weekend)|earlier|the other day|"
+                        r"(?:an hour|a while|two days|a week) ago|when i (?:came|got) (?:in|home|back))\b")
+
+
+def gives_order(clause: str) -> bool:
+    """Whether a (normalized) clause opens with an order or a request ("set ...", "could you ...").
+
+    >>> gives_order("could you dim the lamps"), gives_order("the lamps are dim")
+    (True, False)
+    """
+    return bool(_ORDER.search(clause))
+
+
+def mention(clause: str, *, question: bool) -> str | None:
+    """``'question'``, ``'plan'`` or ``'past'`` when a (normalized) user clause only mentions settings, else None.
+
+    ``question``: the clause belongs to a sentence that ends with a question mark.
+    """
+    if gives_order(clause):
+        return None
+    if question and _STATE_QUESTION.search(clause):
+        return "question"
+    if (_FUTURE.search(clause) and _LATER.search(clause)) or _MAYBE.search(clause):
+        return "plan"
+    if _PAST_VERB.search(clause) or _PAST_TIME.search(clause):
+        return "past"
+    return None
