@@ -5,9 +5,13 @@ Every dialogue here was written for this test (issue 12, part 2); none comes fro
 """
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from edgerec.profile.devices import DeviceSchema
 from edgerec.profile.extract import extract, extract_actions
+from edgerec.profile.mention import mention
+from edgerec.profile.relative import Relative, apply_relative, find_relative
 
 
 def dialogue(*turns):
@@ -200,3 +204,49 @@ def test_prior_state_alone_sets_nothing():
     messages = dialogue("Telly on Netflix.", "Done.")
     assert extract(messages, prior_state={"tv": {"volume": 30}, "ac": {"temperature": 22}}).actions == {
         "tv": {"input_source": "Netflix"}}
+
+
+# The pure parts on their own.
+@pytest.mark.parametrize("clause, sign, amount, factor", [
+    ("two degrees warmer", 1, 2, None),
+    ("turn it down by 5", -1, 5, None),
+    ("up three notches", 1, 3, None),
+    ("a couple of degrees cooler", -1, 2, None),
+    ("halve the volume", 1, None, 0.5),
+    ("twice as bright", 1, None, 2.0),
+    ("a bit louder", 1, None, None),
+])
+def test_find_relative(clause, sign, amount, factor):
+    change = find_relative(clause)
+    assert (change.sign, change.amount, change.factor) == (sign, amount, factor)
+
+
+@pytest.mark.parametrize("clause", ["turn the tv up to 30", "turn it down 15", "back by 9 pm", "20 more minutes",
+                                    "set the lamps to 40"])
+def test_find_relative_ignores_where_a_setting_ends(clause):
+    assert find_relative(clause) is None
+
+
+@given(st.integers(-3, 3).filter(bool), st.integers(0, 40), st.integers(0, 100), st.integers(0, 100))
+def test_apply_relative_stays_in_range(sign, amount, current, width):
+    low, high = 10, 10 + width
+    moved = apply_relative(Relative(1 if sign > 0 else -1, amount, None, 0, 0), current, low, high)
+    assert low <= moved <= high
+    if low <= current <= high and low <= current + (1 if sign > 0 else -1) * amount <= high:
+        assert moved == current + (1 if sign > 0 else -1) * amount
+
+
+@pytest.mark.parametrize("clause, question, kind", [
+    ("are the lamps on warm", True, "question"),
+    ("how loud is the telly", True, "question"),
+    ("could you put the telly on hdmi 1", True, None),
+    ("is it ok to set the heater to 22", True, None),
+    ("we're going to watch netflix tonight", False, "plan"),
+    ("i might want the lamps dimmer", False, "plan"),
+    ("i'll have the heater at 22", False, None),
+    ("someone switched the alarm off", False, "past"),
+    ("put the heater back to 22 like yesterday", False, None),
+    ("the telly volume to 30", False, None),
+])
+def test_mention(clause, question, kind):
+    assert mention(clause, question=question) == kind

@@ -181,6 +181,9 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         turn_group: dict[str, Any] = {}
         read = [read_clause(clause, focus, schema) for clause in clauses]
         mentions = _mentions(sentences)
+        for said, (found, _) in zip(mentions, read):
+            if said == "state":  # "it's at 70": how things are, for a relative change later
+                known.update((p, v) for p, v in found if p != UNDO and not isinstance(v, Relative))
         read = [([], False) if said else (found, open_setting) for said, (found, open_setting) in zip(mentions, read)]
         read = share_with_named_devices(clauses, read, schema)
         read = [(settled(found), open_setting) for found, open_setting in read]

@@ -1,7 +1,8 @@
 """Whether a user clause only mentions a device: a question, a plan or something already done.
 
-"Is the alarm on?", "tomorrow I might need the heating", "I turned the lights
-off earlier" name devices and values without asking for them. The dialogue
+"Is the alarm on?", "it's at 70", "tomorrow I might need the heating", "I
+turned the lights off earlier" name devices and values without asking for
+them. The dialogue
 reader still follows the device talked about (so "arm it then" lands), but
 sets nothing from such a clause. An order ("set", "turn", "could you ...")
 is never a mention, even next to a time word ("put the AC on 22 like
@@ -9,6 +10,8 @@ yesterday").
 
 >>> mention("is the alarm on", question=True)
 'question'
+>>> mention("the speaker is too loud, it's at 70".split(", ")[1], question=False)
+'state'
 >>> mention("tomorrow i might need the heating", question=False)
 'plan'
 >>> mention("i turned the lights off earlier", question=False)
@@ -34,6 +37,11 @@ _ORDER = re.compile(
     r"is there (?:any|a) way)\b")
 _STATE_QUESTION = re.compile(_LEAD + r"(?:is|are|was|were|has|have|did|does|do|what|what's|whats|which|where|"
                              r"how|why|isn't|aren't|hasn't|didn't)\b")
+# "can you check whether the alarm is on", "tell me if the telly is on hdmi 1"
+_CHECK = re.compile(r"\b(?:check|see|tell me|let me know|find out|know) (?:if|whether|what|how|which)\b")
+# "it's at 70", "the heater is on 25 right now": the user says how things are
+_STATE = re.compile(_LEAD + r"(?:it'?s|it is|they'?re|they are|that'?s|(?:the|my) [\w' ]{2,30}? (?:is|are)|(?:the|my) "
+                    r"[\w' ]{2,30}?'s) (?:currently |now |still |already |set )*(?:at|on)\b(?!.*\b(?:please|pls|instead)\b)")
 _FUTURE = re.compile(r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to|'m gonna| plan to|"
                      r"'m planning to| am planning to|'re planning to)\b")
 _MAYBE = re.compile(r"\b(?:i|we)(?: (?:probably|maybe|perhaps))? (?:might|may)(?: (?:want|need|use|watch|turn|"
@@ -57,14 +65,21 @@ def gives_order(clause: str) -> bool:
 
 
 def mention(clause: str, *, question: bool) -> str | None:
-    """``'question'``, ``'plan'`` or ``'past'`` when a (normalized) user clause only mentions settings, else None.
+    """What a (normalized) user clause is when it only mentions settings, else None.
+
+    ``'question'`` about the state of things, ``'state'`` (the user says how
+    things are: "it's at 70"), ``'plan'`` or ``'past'``.
 
     ``question``: the clause belongs to a sentence that ends with a question mark.
     """
+    if question and _CHECK.search(clause):
+        return "question"
     if gives_order(clause):
         return None
     if question and _STATE_QUESTION.search(clause):
         return "question"
+    if not question and _STATE.search(clause):
+        return "state"
     if (_FUTURE.search(clause) and _LATER.search(clause)) or _MAYBE.search(clause):
         return "plan"
     if _PAST_VERB.search(clause) or _PAST_TIME.search(clause):
