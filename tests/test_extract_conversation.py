@@ -127,6 +127,7 @@ def test_a_request_after_a_mention_sets(messages, expected):
     ("Both the telly and the soundbar at 25 please.", {"tv": {"volume": 25}, "speaker": {"volume": 25}}),
     ("Mute the TV and the speaker.", {"tv": {"volume": 0}, "speaker": {"volume": 0}}),
     ("Turn the speaker and the TV down to 5.", {"speaker": {"volume": 5}, "tv": {"volume": 5}}),
+    ("Turn down the telly and the soundbar to 20.", {"tv": {"volume": 20}, "speaker": {"volume": 20}}),
     # a percentage only fits the lights here; a temperature has no percent
     ("Set the lights and the AC to 20%.", {"lights": {"brightness": 20}}),
     # distinct values for each device stay distinct
@@ -165,6 +166,8 @@ def test_several_devices_switched_in_one_clause(text, expected):
     (dialogue("Lights to 50.", "Done.", "Brighter by 10."), {"lights": {"brightness": 60}}),
     (dialogue("Telly volume 30.", "Done.", "Turn it up by 15."), {"tv": {"volume": 45}}),
     (dialogue("Lamps at 30%.", "Done.", "Double the brightness."), {"lights": {"brightness": 60}}),
+    (dialogue("Lamps 80%.", "Done.", "Cut the brightness in half."), {"lights": {"brightness": 40}}),
+    (dialogue("Soundbar at 60.", "Done.", "Bit quieter, 10 lower."), {"speaker": {"volume": 50}}),
     (dialogue("How loud is the TV?", "The TV volume is currently 24.", "Five louder please."),
      {"tv": {"volume": 29}}),
     # clamped to the setting's range
@@ -250,3 +253,8 @@ def test_apply_relative_stays_in_range(sign, amount, current, width):
 ])
 def test_mention(clause, question, kind):
     assert mention(clause, question=question) == kind
+
+
+def test_a_device_named_before_its_own_request_does_not_take_the_previous_one():
+    assert extract_actions(dialogue("Lamps at 40, and for the telly, HDMI 2.")) == {
+        "lights": {"brightness": 40}, "tv": {"input_source": "HDMI2"}}

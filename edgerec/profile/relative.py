@@ -45,7 +45,7 @@ _DIRECTION_FIRST = re.compile(
 # "raise it by 2", "brighter by ten", "turn it down by 5 %" (not "by 9 pm")
 _BY = re.compile(rf"\b(?P<dir>{_UP}|{_DOWN})\b(?:\s+\S+){{0,4}}?\s+by\s+(?:another\s+|an extra\s+)?"
                  rf"(?P<n>{_NUMBER})\b(?!\s*(?:pm|am|p\.m|a\.m|o'?clock|:|tonight|tomorrow))")
-_FACTOR = re.compile(r"\b(?:(?P<half>halve|half as (?:loud|bright|warm)|cut (?:it |that |the \w+ )?in half)|"
+_FACTOR = re.compile(r"\b(?:(?P<half>halve|half as (?:loud|bright|warm))|"
                      r"(?P<double>double|twice as (?:loud|bright)))\b")
 # a direction with no amount: "a bit warmer", "louder please"
 _VAGUE = re.compile(rf"\b(?P<dir>{_COMPARE_UP}|{_COMPARE_DOWN})\b")

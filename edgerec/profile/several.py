@@ -27,7 +27,7 @@ from edgerec.profile.lexicon import Cue, find_cues
 __all__ = ["share_with_named_devices"]
 
 # Words that may stand next to a device name in a clause that only names it.
-_FILLER = frozenset("the my our your both also too as well please set turn put switch get make bring and for me "
+_FILLER = frozenset("the my our your both also too as well please set turn put switch get make bring and for me up down "
                     "all of each either".split())
 
 Reading = tuple[list[tuple[str, Any]], bool]
@@ -64,6 +64,9 @@ def share_with_named_devices(clauses: Sequence[str], read: Sequence[Reading], sc
         cue = _only_named(clause, find_cues(clause, schema))
         if cue is None:
             continue
+        following = read[index + 1][0] if index + 1 < len(read) else []
+        if any(path.split(".")[0] == cue.payload for path, _ in following):
+            continue  # "and for the TV, HDMI 2": it introduces its own request
         for other in (index + 1, index - 1):
             if 0 <= other < len(clauses) and read[other][0]:
                 found = _swapped(clauses[other], cue.payload, clause[cue.start:cue.end], schema)
