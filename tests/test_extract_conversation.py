@@ -258,3 +258,10 @@ def test_mention(clause, question, kind):
 def test_a_device_named_before_its_own_request_does_not_take_the_previous_one():
     assert extract_actions(dialogue("Lamps at 40, and for the telly, HDMI 2.")) == {
         "lights": {"brightness": 40}, "tv": {"input_source": "HDMI2"}}
+
+
+def test_an_offer_answering_a_state_question_still_needs_a_yes():
+    messages = dialogue("Is the alarm on?", "No, it's off. Shall I arm it?", "Yes please.")
+    assert extract_actions(messages) == {"security": {"armed": True}}
+    messages = dialogue("What's the heater at?", "It's at 19. Want me to make it 21?", "No thanks.")
+    assert extract_actions(messages) == {}

@@ -21,6 +21,15 @@ previous device, so its numbers bind to nothing. One clause is read by
 :mod:`edgerec.profile.clause`; device, setting and value words come from the
 device schema (default: the shipped EdgeWisePersona one).
 
+What the user only mentions (a question about the state of things, a plan,
+something done earlier: :mod:`edgerec.profile.mention`) sets nothing; the
+assistant's answer to a state question, like the user's "it's at 70", is
+known state. A relative change ("two degrees warmer",
+:mod:`edgerec.profile.relative`) is applied to the last known value of its
+setting: set earlier in the dialogue, reported, or given as ``prior_state``.
+A clause that only names a device ("the TV and the speaker to 10") takes its
+neighbour's request (:mod:`edgerec.profile.several`).
+
 Clauses where the user named a device or a setting but the rules found no value
 are returned as :class:`Unresolved`, for a model to look at (see
 :mod:`edgerec.profile.hybrid`).
@@ -38,7 +47,7 @@ from typing import Any, Mapping, Sequence
 from edgerec.profile.clause import UNDO, Focus, open_field, read_clause
 from edgerec.profile.devices import DeviceSchema, resolve
 from edgerec.profile.lexicon import find_cues, lexicon
-from edgerec.profile.mention import gives_order, mention
+from edgerec.profile.mention import turn_mentions
 from edgerec.profile.redact import mask_contact_details
 from edgerec.profile.normalize import normalize, split_clauses
 from edgerec.profile.relative import Relative, apply_relative
@@ -143,7 +152,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
             offered, told = [], []
             for sentence in _SENTENCE_SPLIT.split(text):
                 asking = bool(_QUESTION.search(sentence))
-                reporting = user_asked_state or bool(_STATE_REPORT.search(sentence))
+                reporting = (user_asked_state and not asking) or bool(_STATE_REPORT.search(sentence))
                 for clause in split_clauses(sentence):
                     found = settled(read_clause(clause, focus, schema)[0])
                     if reporting:
@@ -180,7 +189,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         asks_which = set()
         turn_group: dict[str, Any] = {}
         read = [read_clause(clause, focus, schema) for clause in clauses]
-        mentions = _mentions(sentences)
+        mentions = turn_mentions(sentences)
         for said, (found, _) in zip(mentions, read):
             if said == "state":  # "it's at 70": how things are, for a relative change later
                 known.update((p, v) for p, v in found if p != UNDO and not isinstance(v, Relative))
@@ -213,24 +222,6 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
 
 
 _ABSENT = object()
-
-
-def _mentions(sentences: list[tuple[list[str], bool]]) -> list[str | None]:
-    """For each clause of a user turn, what it only mentions (see :func:`~edgerec.profile.mention.mention`).
-
-    In a question, the clauses after the asking one are part of it ("is the TV
-    on HDMI 2 and at volume 20?"), unless they give an order of their own.
-    """
-    out: list[str | None] = []
-    for clauses, question in sentences:
-        asking = None
-        for clause in clauses:
-            said = mention(clause, question=question)
-            if said is None and asking and not gives_order(clause):
-                said = asking
-            asking = "question" if said == "question" else asking
-            out.append(said)
-    return out
 
 
 def _apply(settings: dict[str, Any], group: dict[str, Any], path: str, value: Any) -> None:

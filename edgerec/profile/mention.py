@@ -25,8 +25,9 @@ True
 from __future__ import annotations
 
 import re
+from typing import Sequence
 
-__all__ = ["gives_order", "mention"]
+__all__ = ["gives_order", "mention", "turn_mentions"]
 
 _LEAD = r"^(?:(?:and|so|oh|ok|okay|well|hey|hmm+|um+|also|but|now|then|just|please)\b[\s,]*)*"
 _ORDER = re.compile(
@@ -85,3 +86,24 @@ def mention(clause: str, *, question: bool) -> str | None:
     if _PAST_VERB.search(clause) or _PAST_TIME.search(clause):
         return "past"
     return None
+
+
+def turn_mentions(sentences: Sequence[tuple[Sequence[str], bool]]) -> list[str | None]:
+    """:func:`mention` for each clause of a user turn, given as ``(clauses, ends_with_a_question)`` sentences.
+
+    In a question, the clauses after the asking one are part of it ("is the TV
+    on HDMI 2 and at volume 20?"), unless they give an order of their own.
+
+    >>> turn_mentions([(["is the tv on hdmi 2", "at volume 20"], True), (["set it to 30"], False)])
+    ['question', 'question', None]
+    """
+    out: list[str | None] = []
+    for clauses, question in sentences:
+        asking = None
+        for clause in clauses:
+            said = mention(clause, question=question)
+            if said is None and asking and not gives_order(clause):
+                said = asking
+            asking = "question" if said == "question" else asking
+            out.append(said)
+    return out
