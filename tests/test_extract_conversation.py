@@ -265,3 +265,20 @@ def test_an_offer_answering_a_state_question_still_needs_a_yes():
     assert extract_actions(messages) == {"security": {"armed": True}}
     messages = dialogue("What's the heater at?", "It's at 19. Want me to make it 21?", "No thanks.")
     assert extract_actions(messages) == {}
+
+
+@pytest.mark.parametrize("messages, expected", [
+    # an illness is not a temperature; the weather outside moves no focus
+    (dialogue("Music EQ flat.", "Done.", "I think I'm catching a cold.", "Oh no.", "Bring its volume to 50 too."),
+     {"speaker": {"equalizer": "balanced", "volume": 50}}),
+    (dialogue("The telly's too quiet. It's 3 degrees outside!", "What volume would you like?", "Sixty."),
+     {"tv": {"volume": 60}}),
+    # small talk is not a question about the home: the offer after it still needs only a yes
+    (dialogue("How are you today?", "Fine, thanks! Last time you had the lamps on warm. Want that again?", "Yes."),
+     {"lights": {"color": "warm"}}),
+    # asking for a setting the focused device lacks ends the talk about that device
+    (dialogue("It's a bit too dark in here.", "What brightness level?", "Thirty.", "The lamps are at 30% now."),
+     {"lights": {"brightness": 30}}),
+])
+def test_small_talk_and_weather_do_not_steer_the_focus(messages, expected):
+    assert extract_actions(messages) == expected

@@ -196,7 +196,9 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         read = [([], False) if said else (found, open_setting) for said, (found, open_setting) in zip(mentions, read)]
         read = share_with_named_devices(clauses, read, schema)
         read = [(settled(found), open_setting) for found, open_setting in read]
-        user_asked_state = "question" in mentions and not any(found for found, _ in read)
+        user_asked_state = not any(found for found, _ in read) and any(  # about the home, not "how are you?"
+            said == "question" and any(c.kind in ("device", "field") for c in find_cues(clause, schema))
+            for said, clause in zip(mentions, clauses))
         for index, (clause, (found, open_setting)) in enumerate(zip(clauses, read)):
             for path, value in found:
                 if path == UNDO:

@@ -103,8 +103,9 @@ _GENERIC = [
     ("negation", r"\b(?:don'?t|do not|dont|no need|never ?mind|leave (?:it|them|the \w+)(?: alone| as)|"
                  r"not now|no thanks|no thank you|skip (?:it|that|the)|hold off|keep it as is|"
                  r"don't bother|not necessary|not needed)\b"),
-    ("warmth", r"\b(?:chilly|cold|freezing|frozen|nippy|brr+|boiling|roasting|sweltering|stuffy|too hot|so hot|"
-               r"really hot|baking)\b"),
+    ("warmth", r"\bbrr+\b|\b(?:i'?m|i am|feel(?:s|ing)?|it'?s|it is|getting|so|too|bit|little|very|really|quite|"
+               r"rather|pretty|kind of|kinda) (?:\w+ )?(?:chilly|cold|freezing|frozen|nippy|boiling|roasting|"
+               r"sweltering|stuffy|hot|baking)\b"),
     ("outside", r"\b(?:outside|outdoors?|out there|forecast|weather|the high|the low|windchill|wind chill|feels like|"
                 r"(?:degrees|celsius) out(?: today| now| this \w+)?(?=\s*$|\W)|out today|in the shade)\b"),
 ]
