@@ -282,3 +282,14 @@ def test_an_offer_answering_a_state_question_still_needs_a_yes():
 ])
 def test_small_talk_and_weather_do_not_steer_the_focus(messages, expected):
     assert extract_actions(messages) == expected
+
+
+@pytest.mark.parametrize("messages, expected", [
+    # "in here" alone is no temperature
+    (dialogue("Too dark to read in here.", "To what level?", "Let's say 40.", "Lamps at 40%."),
+     {"lights": {"brightness": 40}}),
+    # "or rather cold white" is a colour, not a feeling
+    (dialogue("Lamps to neutral white, or rather cold white."), {"lights": {"color": "cool"}}),
+])
+def test_words_about_a_room_or_a_colour_are_not_temperatures(messages, expected):
+    assert extract_actions(messages) == expected

@@ -104,8 +104,8 @@ _GENERIC = [
                  r"not now|no thanks|no thank you|skip (?:it|that|the)|hold off|keep it as is|"
                  r"don't bother|not necessary|not needed)\b"),
     ("warmth", r"\bbrr+\b|\b(?:i'?m|i am|feel(?:s|ing)?|it'?s|it is|getting|so|too|bit|little|very|really|quite|"
-               r"rather|pretty|kind of|kinda) (?:\w+ )?(?:chilly|cold|freezing|frozen|nippy|boiling|roasting|"
-               r"sweltering|stuffy|hot|baking)\b"),
+               r"pretty|kind of|kinda) (?:\w+ )?(?:chilly|cold|freezing|frozen|nippy|boiling|roasting|"
+               r"sweltering|stuffy|hot|baking)\b(?! white| light| tones?| colou?r| blue)"),
     ("outside", r"\b(?:outside|outdoors?|out there|forecast|weather|the high|the low|windchill|wind chill|feels like|"
                 r"(?:degrees|celsius) out(?: today| now| this \w+)?(?=\s*$|\W)|out today|in the shade)\b"),
 ]
