@@ -127,8 +127,8 @@ def _number_path(cues: Sequence[Cue], number: Any, focus: Focus, clause: str, sc
     if device is None and re.fullmatch(r"\s*(?:and |with |plus )?(?:at|to|on)\s*", lead) and focus.device:
         # "... bass boost on the speaker, and at fifteen"
         return focus.path or schema.default_path(focus.device)
-    if device is None and re.search(r"(?<!\bit)(?<!\bit's)(?<!\bthem)(?<!\bthat)(?<!\bthat's)\s+(?:at|by|until|till|around|about|before|after)\s*$",
-                                    lead):
+    if device is None and re.search(r"(?<!\bit)(?<!\bit's)(?<!\bthem)(?<!\bthat)(?<!\bthat's)"
+                                    r"\s+(?:at|by|until|till|around|about|before|after)\s*$", lead):
         return None  # "the game starts at 9": a time
     if device is None:
         if focus.path is not None:

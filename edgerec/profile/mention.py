@@ -41,8 +41,9 @@ _STATE_QUESTION = re.compile(_LEAD + r"(?:is|are|was|were|has|have|did|does|do|w
 # "can you check whether the alarm is on", "tell me if the telly is on hdmi 1"
 _CHECK = re.compile(r"\b(?:check|see|tell me|let me know|find out|know) (?:if|whether|what|how|which)\b")
 # "it's at 70", "the heater is on 25 right now": the user says how things are
-_STATE = re.compile(_LEAD + r"(?:it'?s|it is|they'?re|they are|that'?s|(?:the|my) [\w' ]{2,30}? (?:is|are)|(?:the|my) "
-                    r"[\w' ]{2,30}?'s) (?:currently |now |still |already |set )*(?:at|on)\b(?!.*\b(?:please|pls|instead)\b)")
+_STATE = re.compile(_LEAD + r"(?:it'?s|it is|they'?re|they are|that'?s|(?:the|my) [\w' ]{2,30}? (?:is|are)|"
+                    r"(?:the|my) [\w' ]{2,30}?'s) (?:currently |now |still |already |set )*(?:at|on)\b"
+                    r"(?!.*\b(?:please|pls|instead)\b)")
 _FUTURE = re.compile(r"\b(?:i|we)(?:'ll| will|'m going to| am going to|'re going to| are going to|'m gonna| plan to|"
                      r"'m planning to| am planning to|'re planning to)\b")
 _MAYBE = re.compile(r"\b(?:i|we)(?: (?:probably|maybe|perhaps))? (?:might|may)(?: (?:want|need|use|watch|turn|"

@@ -27,8 +27,8 @@ from edgerec.profile.lexicon import Cue, find_cues
 __all__ = ["share_with_named_devices"]
 
 # Words that may stand next to a device name in a clause that only names it.
-_FILLER = frozenset("the my our your both also too as well please set turn put switch get make bring and for me up down "
-                    "all of each either".split())
+_FILLER = frozenset("the my our your both also too as well please set turn put switch get make bring and for me "
+                    "up down all of each either".split())
 
 Reading = tuple[list[tuple[str, Any]], bool]
 
