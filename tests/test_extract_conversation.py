@@ -293,3 +293,12 @@ def test_small_talk_and_weather_do_not_steer_the_focus(messages, expected):
 ])
 def test_words_about_a_room_or_a_colour_are_not_temperatures(messages, expected):
     assert extract_actions(messages) == expected
+
+
+@pytest.mark.parametrize("messages, expected", [
+    (dialogue("The temperature is off.", "What temperature should I set?", "24 is fine", "Done."),
+     {"ac": {"temperature": 24}}),
+    (dialogue("Okay, no fan. Hmm, no, two instead.", "Consider it done."), {"ac": {"fan_speed": 2}}),
+])
+def test_a_setting_only_one_device_has_names_it(messages, expected):
+    assert extract_actions(messages) == expected

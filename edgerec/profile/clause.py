@@ -25,7 +25,7 @@ from typing import Any, Sequence
 from edgerec.profile.devices import DeviceSchema, resolve
 from edgerec.profile.lexicon import Cue, find_cues, number_is_skipped
 from edgerec.profile.number_words import NumberMention, find_numbers
-from edgerec.profile.relative import Relative, find_relative
+from edgerec.profile.relative import find_relative
 
 __all__ = ["Focus", "UNDO", "read_clause", "nearest_device", "open_field"]
 
@@ -49,6 +49,7 @@ _THING_AFTER_VERB = re.compile(
     r"lock|unlock|run|empty|fill|clean|charge|boil|preheat|set|put|get|have|make|dim|turn|switch|check|"
     r"start up|fire up|power up|power on|power off) (?:up |on |off )?(?:the|my|our) (\w+)"
 )
+_PLACE = re.compile(r"(?:in|at|on|around) ")  # a setting word that is a place ("in here") names no device
 _BACK_TO_A_VALUE = re.compile(r"\bback (?:up |down )?to\b")  # "put them back to 60%": a new value, not an undo
 _EXPLICIT_UNDO = re.compile(r"back|undo|revert|as it was|as they were|(?:cancel|scratch|scrap|forget|undo) (?:that|it)")
 
@@ -141,13 +142,14 @@ def _number_path(cues: Sequence[Cue], number: Any, focus: Focus, clause: str, sc
     return schema.default_path(device)
 
 
-def _focus_on_named_setting(cues: Sequence[Cue], focus: Focus, schema: DeviceSchema, guess: bool = True,
-                            change: Relative | None = None) -> None:
+def _focus_on_named_setting(cues: Sequence[Cue], focus: Focus, schema: DeviceSchema, clause: str,
+                            guess: bool = True) -> None:
     """Point the focus at a numeric setting named without a value ("What brightness level?").
 
     With ``guess`` (False for talk about the weather outside), a setting the
-    focused device does not have ends the talk about it, and a ``change`` in a
-    setting only one device has names that device ("a bit warmer").
+    focused device does not have ends the talk about it, and a setting word
+    only one device has names that device ("a bit warmer"; not a place such as
+    "in here").
     """
     named = [c for c in cues if c.kind == "field" and c.payload.unit is None and _numeric(c, schema)]
     if not named:
@@ -156,10 +158,10 @@ def _focus_on_named_setting(cues: Sequence[Cue], focus: Focus, schema: DeviceSch
     device = nearest_device(cues, named[-1].start, words.devices)
     if device is None and focus.device in words.devices:
         device = focus.device
-    if device is None and guess and change is not None:  # "a bit warmer": a change only the AC's setting makes
-        moving = [c for c in named if change.start <= c.start < change.end and len(set(c.payload.devices)) == 1]
-        if moving:
-            words, device = moving[-1].payload, moving[-1].payload.devices[0]
+    if device is None and guess:  # "the temperature is off", "a bit warmer": only the AC has that setting
+        own = [c for c in named if len(set(c.payload.devices)) == 1 and not _PLACE.match(clause, c.start)]
+        if own:
+            words, device = own[-1].payload, own[-1].payload.devices[0]
     if device is None:
         if guess and focus.device is not None and focus.device not in words.devices:
             focus.device, focus.path = None, None
@@ -300,7 +302,7 @@ def read_clause(clause: str, focus: Focus, schema: DeviceSchema | None = None) -
     if focus.path and not focus.path.startswith(f"{focus.device}."):
         focus.path = None
     if not settings:
-        _focus_on_named_setting(cues, focus, schema, guess=not near_outside, change=change)
+        _focus_on_named_setting(cues, focus, schema, clause, guess=not near_outside)
     if not settings and not devices and not near_outside and any(c.kind == "warmth" for c in cues):
         _focus_on_warmth(focus, schema)  # "it's chilly in here": the next bare number is a temperature
     named_setting = any(c.kind == "field" and c.payload.unit is None for c in cues)
