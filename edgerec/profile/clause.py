@@ -24,7 +24,8 @@ from typing import Any, Sequence
 
 from edgerec.profile.devices import DeviceSchema, resolve
 from edgerec.profile.lexicon import Cue, find_cues, number_is_skipped
-from edgerec.profile.number_words import find_numbers
+from edgerec.profile.number_words import NumberMention, find_numbers
+from edgerec.profile.relative import find_relative
 
 __all__ = ["Focus", "UNDO", "read_clause", "nearest_device", "open_field"]
 
@@ -48,6 +49,8 @@ _THING_AFTER_VERB = re.compile(
     r"lock|unlock|run|empty|fill|clean|charge|boil|preheat|set|put|get|have|make|dim|turn|switch|check|"
     r"start up|fire up|power up|power on|power off) (?:up |on |off )?(?:the|my|our) (\w+)"
 )
+_PLACE = re.compile(r"(?:in|at|on|around) ")  # a setting word that is a place ("in here") names no device
+_BACK_TO_A_VALUE = re.compile(r"\bback (?:up |down )?to\b")  # "put them back to 60%": a new value, not an undo
 _EXPLICIT_UNDO = re.compile(r"back|undo|revert|as it was|as they were|(?:cancel|scratch|scrap|forget|undo) (?:that|it)")
 
 
@@ -125,8 +128,8 @@ def _number_path(cues: Sequence[Cue], number: Any, focus: Focus, clause: str, sc
     if device is None and re.fullmatch(r"\s*(?:and |with |plus )?(?:at|to|on)\s*", lead) and focus.device:
         # "... bass boost on the speaker, and at fifteen"
         return focus.path or schema.default_path(focus.device)
-    if device is None and re.search(r"(?<!\bit)(?<!\bthem)(?<!\bthat)\s+(?:at|by|until|till|around|about|before|after)\s*$",
-                                    lead):
+    if device is None and re.search(r"(?<!\bit)(?<!\bit's)(?<!\bthem)(?<!\bthat)(?<!\bthat's)"
+                                    r"\s+(?:at|by|until|till|around|about|before|after)\s*$", lead):
         return None  # "the game starts at 9": a time
     if device is None:
         if focus.path is not None:
@@ -139,8 +142,15 @@ def _number_path(cues: Sequence[Cue], number: Any, focus: Focus, clause: str, sc
     return schema.default_path(device)
 
 
-def _focus_on_named_setting(cues: Sequence[Cue], focus: Focus, schema: DeviceSchema) -> None:
-    """Point the focus at a numeric setting named without a value ("What brightness level?")."""
+def _focus_on_named_setting(cues: Sequence[Cue], focus: Focus, schema: DeviceSchema, clause: str,
+                            guess: bool = True) -> None:
+    """Point the focus at a numeric setting named without a value ("What brightness level?").
+
+    With ``guess`` (False for talk about the weather outside), a setting the
+    focused device does not have ends the talk about it, and a setting word
+    only one device has names that device ("a bit warmer"; not a place such as
+    "in here").
+    """
     named = [c for c in cues if c.kind == "field" and c.payload.unit is None and _numeric(c, schema)]
     if not named:
         return
@@ -148,11 +158,26 @@ def _focus_on_named_setting(cues: Sequence[Cue], focus: Focus, schema: DeviceSch
     device = nearest_device(cues, named[-1].start, words.devices)
     if device is None and focus.device in words.devices:
         device = focus.device
+    if device is None and guess:  # "the temperature is off", "a bit warmer": only the AC has that setting
+        own = [c for c in named if len(set(c.payload.devices)) == 1 and not _PLACE.match(clause, c.start)]
+        if own:
+            words, device = own[-1].payload, own[-1].payload.devices[0]
     if device is None:
+        if guess and focus.device is not None and focus.device not in words.devices:
+            focus.device, focus.path = None, None
         return
     path = f"{device}.{words.setting_for(device)}"
     if schema.setting(path).type == "int":
         focus.device, focus.path = device, path
+
+
+def _focus_on_warmth(focus: Focus, schema: DeviceSchema) -> None:
+    """Point the focus at the first setting in degrees (how warm or cold the user feels)."""
+    for device in schema.devices:
+        path = schema.unit_path(device.name, "degrees")
+        if path is not None:
+            focus.device, focus.path = device.name, path
+            return
 
 
 def _names_unknown_thing(clause: str, cues: Sequence[Cue]) -> bool:
@@ -200,7 +225,9 @@ def _switch(clause: str, cues: Sequence[Cue], implied: Sequence[Cue], cue: Cue,
 def read_clause(clause: str, focus: Focus, schema: DeviceSchema | None = None) -> tuple[list[tuple[str, Any]], bool]:
     """Settings one clause asks for, in text order, and whether it named a setting left unfilled.
 
-    Updates ``focus`` in place.
+    A relative change ("two degrees warmer", "halve the volume") comes as a
+    :class:`~edgerec.profile.relative.Relative` value, for the reader of the
+    dialogue to apply to the setting's last known value. Updates ``focus`` in place.
     """
     schema = resolve(schema)
     cues = find_cues(clause, schema)
@@ -210,6 +237,10 @@ def read_clause(clause: str, focus: Focus, schema: DeviceSchema | None = None) -
         focus.device, focus.path = None, None
         return [], False  # "warm the towel rail", "feed the fish": a thing we do not model
     cancel = next((c for c in cues if c.kind == "cancel"), None)
+    back_to = _BACK_TO_A_VALUE.search(clause)
+    if cancel is not None and back_to and any(n.start > back_to.start() for n in find_numbers(clause)):
+        cues = [c for c in cues if c is not cancel]
+        cancel = None
     if cancel is not None:
         device = nearest_device(cues, cancel.start)
         if device is not None or _EXPLICIT_UNDO.search(clause):
@@ -237,6 +268,12 @@ def read_clause(clause: str, focus: Focus, schema: DeviceSchema | None = None) -
             found.append((cue.start, f"{chosen[0]}.{chosen[1]}", chosen[2]))
 
     near_outside = [c for c in cues if c.kind == "outside"]
+    change = find_relative(clause)
+    if change is not None and (change.amount is not None or change.factor is not None):
+        value_spans.append((change.start, change.end))  # "two degrees warmer": the two is an amount
+        path = _number_path(cues, NumberMention(0, change.start, change.start, ""), focus, "", schema)
+        if path is not None and schema.setting(path).type == "int":
+            found.append((change.start, path, change))
     for number in find_numbers(clause):
         if any(s <= number.start < e for s, e in value_spans):
             continue
@@ -265,7 +302,9 @@ def read_clause(clause: str, focus: Focus, schema: DeviceSchema | None = None) -
     if focus.path and not focus.path.startswith(f"{focus.device}."):
         focus.path = None
     if not settings:
-        _focus_on_named_setting(cues, focus, schema)
+        _focus_on_named_setting(cues, focus, schema, clause, guess=not near_outside)
+    if not settings and not devices and not near_outside and any(c.kind == "warmth" for c in cues):
+        _focus_on_warmth(focus, schema)  # "it's chilly in here": the next bare number is a temperature
     named_setting = any(c.kind == "field" and c.payload.unit is None for c in cues)
     return settings, bool(named_setting and not settings and not near_outside)
 

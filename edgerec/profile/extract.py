@@ -21,6 +21,15 @@ previous device, so its numbers bind to nothing. One clause is read by
 :mod:`edgerec.profile.clause`; device, setting and value words come from the
 device schema (default: the shipped EdgeWisePersona one).
 
+What the user only mentions (a question about the state of things, a plan,
+something done earlier: :mod:`edgerec.profile.mention`) sets nothing; the
+assistant's answer to a state question, like the user's "it's at 70", is
+known state. A relative change ("two degrees warmer",
+:mod:`edgerec.profile.relative`) is applied to the last known value of its
+setting: set earlier in the dialogue, reported, or given as ``prior_state``.
+A clause that only names a device ("the TV and the speaker to 10") takes its
+neighbour's request (:mod:`edgerec.profile.several`).
+
 Clauses where the user named a device or a setting but the rules found no value
 are returned as :class:`Unresolved`, for a model to look at (see
 :mod:`edgerec.profile.hybrid`).
@@ -38,9 +47,12 @@ from typing import Any, Mapping, Sequence
 from edgerec.profile.clause import UNDO, Focus, open_field, read_clause
 from edgerec.profile.devices import DeviceSchema, resolve
 from edgerec.profile.lexicon import find_cues, lexicon
+from edgerec.profile.mention import turn_mentions
 from edgerec.profile.redact import mask_contact_details
 from edgerec.profile.normalize import normalize, split_clauses
-from edgerec.profile.schema import unflatten_items
+from edgerec.profile.relative import Relative, apply_relative
+from edgerec.profile.schema import flatten_actions, unflatten_items
+from edgerec.profile.several import share_with_named_devices
 
 __all__ = ["Extraction", "Unresolved", "extract", "extract_actions", "normalize", "split_clauses"]
 
@@ -88,12 +100,16 @@ class Extraction:
 
 
 def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = True,
-            schema: DeviceSchema | None = None) -> Extraction:
+            schema: DeviceSchema | None = None,
+            prior_state: Mapping[str, Mapping[str, Any]] | None = None) -> Extraction:
     """Read a dialogue and return the settings the user asked for, last value winning.
 
     ``trust_statements``: apply what the assistant says it did unless the user
     objects (questions always need a yes). ``schema``: the devices (None: the
-    shipped EdgeWisePersona schema).
+    shipped EdgeWisePersona schema). ``prior_state``: the devices' settings
+    before the dialogue (``{"ac": {"temperature": 21}}``), used only to resolve
+    a relative change ("two degrees warmer") when the dialogue itself states no
+    value for that setting; it is never returned as a setting of its own.
 
     >>> msgs = [{"role": "user", "text": "It's so dark in here."},
     ...         {"role": "assistant", "text": "Shall I set the lights to 70%?"},
@@ -110,10 +126,25 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
     asks_which: set[str] = set()  # the devices the assistant asked to choose from ("the TV or the lights?")
     offered: list[tuple[str, Any]] = []  # proposed in a question: needs a yes
     told: list[tuple[str, Any]] = []  # stated as done: stands unless the user objects
+    known: dict[str, Any] = {}  # values the assistant reported ("it's at 20 now"), for relative changes
+    prior = dict(flatten_actions(dict(prior_state or {})))
+    user_asked_state = False  # the last user turn only asked about the state of things
+
+    def settled(found: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
+        """``found`` with relative changes applied to the last known value of their setting."""
+        out = []
+        for path, value in found:
+            if isinstance(value, Relative):
+                current = settings.get(path, known.get(path, prior.get(path)))
+                setting = schema.setting(path)
+                value = None if current is None else apply_relative(value, current, setting.min, setting.max)
+            if value is not None or path == UNDO:
+                out.append((path, value))
+        return out
+
     for turn, message in enumerate(messages):
         # phone numbers, emails and addresses are never read for values (edgerec.profile.redact)
         text = normalize(mask_contact_details(message.get("text") or ""), schema)
-        clauses = split_clauses(text)
         if message.get("role") == "assistant":
             asked = bool(_QUESTION.search(text))
             listed = {c.payload for c in find_cues(text, schema) if c.kind == "device"}
@@ -121,15 +152,18 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
             offered, told = [], []
             for sentence in _SENTENCE_SPLIT.split(text):
                 asking = bool(_QUESTION.search(sentence))
-                reporting = bool(_STATE_REPORT.search(sentence))
+                reporting = (user_asked_state and not asking) or bool(_STATE_REPORT.search(sentence))
                 for clause in split_clauses(sentence):
-                    found, _ = read_clause(clause, focus, schema)
-                    if not reporting:
+                    found = settled(read_clause(clause, focus, schema)[0])
+                    if reporting:
+                        known.update((p, v) for p, v in found if p != UNDO)
+                    else:
                         (offered if asking else told).extend(found)
             continue
         if not asked:  # "Cool, thanks": an interjection, unless it answers a question
             text = _INTERJECTION.sub("", text)
-            clauses = split_clauses(text)
+        sentences = [(split_clauses(sentence), "?" in sentence) for sentence in _SENTENCE_SPLIT.split(text)]
+        clauses = [clause for parts, _ in sentences for clause in parts]
         if offered or told:
             agreed = bool(_AFFIRM.search(text)) and not _REJECT.search(text)
             if trust_statements and (offered or not _REJECT.search(text)):
@@ -155,6 +189,16 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         asks_which = set()
         turn_group: dict[str, Any] = {}
         read = [read_clause(clause, focus, schema) for clause in clauses]
+        mentions = turn_mentions(sentences)
+        for said, (found, _) in zip(mentions, read):
+            if said == "state":  # "it's at 70": how things are, for a relative change later
+                known.update((p, v) for p, v in found if p != UNDO and not isinstance(v, Relative))
+        read = [([], False) if said else (found, open_setting) for said, (found, open_setting) in zip(mentions, read)]
+        read = share_with_named_devices(clauses, read, schema)
+        read = [(settled(found), open_setting) for found, open_setting in read]
+        user_asked_state = not any(found for found, _ in read) and any(  # about the home, not "how are you?"
+            said == "question" and any(c.kind in ("device", "field") for c in find_cues(clause, schema))
+            for said, clause in zip(mentions, clauses))
         for index, (clause, (found, open_setting)) in enumerate(zip(clauses, read)):
             for path, value in found:
                 if path == UNDO:

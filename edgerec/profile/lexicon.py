@@ -35,7 +35,7 @@ class Cue:
     (like value and strong_value, for bool settings: "turn on", "disarm"),
     ``negation``, ``cancel`` (take back what was asked for a device: "never
     mind the TV, put it back"), ``outside`` (talk about the weather or the
-    outdoors).
+    outdoors), ``warmth`` (how warm or cold the user feels: "chilly").
     """
 
     kind: str
@@ -103,6 +103,9 @@ _GENERIC = [
     ("negation", r"\b(?:don'?t|do not|dont|no need|never ?mind|leave (?:it|them|the \w+)(?: alone| as)|"
                  r"not now|no thanks|no thank you|skip (?:it|that|the)|hold off|keep it as is|"
                  r"don't bother|not necessary|not needed)\b"),
+    ("warmth", r"\bbrr+\b|\b(?:i'?m|i am|feel(?:s|ing)?|it'?s|it is|getting|so|too|bit|little|very|really|quite|"
+               r"pretty|kind of|kinda) (?:\w+ )?(?:chilly|cold|freezing|frozen|nippy|boiling|roasting|"
+               r"sweltering|stuffy|hot|baking)\b(?! white| light| tones?| colou?r| blue)"),
     ("outside", r"\b(?:outside|outdoors?|out there|forecast|weather|the high|the low|windchill|wind chill|feels like|"
                 r"(?:degrees|celsius) out(?: today| now| this \w+)?(?=\s*$|\W)|out today|in the shade)\b"),
 ]

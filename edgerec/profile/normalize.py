@@ -27,6 +27,8 @@ _NUMBER_TOKEN = (r"\d+|(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|nine
 # "80 out of 100", "2/3", "level 2 of 3": the scale is not a setting
 _SCALE = re.compile(rf"\b({_NUMBER_TOKEN})\s*(?:/|\bout of\b|\bof\b)\s*(?:a |one )?(?:100|hundred|10|ten|3|three)\b")
 _EXTREME = re.compile(r"\{(max|min):(\w+)\}")
+# "cut the volume in half", "half as loud": a relative change, not 50 %
+_HALVE = re.compile(r"\bcut ((?:it|that|them|the [\w ]{1,30}?)) in half\b|\bhalf as (loud|bright|warm)\b")
 
 
 def abbreviation_pattern(word: str) -> str | None:
@@ -81,6 +83,7 @@ def normalize(text: str, schema: DeviceSchema | None = None) -> str:
     for pattern, word in rules.abbreviations:
         text = pattern.sub(word, text)
     text = _SCALE.sub(r"\1", text)
+    text = _HALVE.sub(lambda m: f"halve {m.group(1) or m.group(2)}", text)  # before "half" reads as 50 %
     for pattern, said in rules.phrases:
         text = pattern.sub(said, text)
     text = re.sub(r"#\s*(?=\d)|\bno\.\s*(?=\d)", "", text)  # "HDMI #1", "no. 2"
