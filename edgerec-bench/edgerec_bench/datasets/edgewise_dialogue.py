@@ -213,8 +213,12 @@ class Dialogue:
         self.confirm([(device, name, value)])
 
     def cancelled(self, requests: list[Request]) -> None:
-        """The user asks for a setting outside ``requests`` and takes it back."""
-        [(device, name, value)] = random_requests(self.rng, 1, {(d, f) for d, f, _ in requests})
+        """The user asks for a setting outside ``requests`` and takes it back (nothing when no setting is left)."""
+        spare = random_requests(self.rng, 1, {(d, f) for d, f, _ in requests})
+        if not spare:  # the session sets every field of every device already
+            self.phenomena.discard("cancel")
+            return
+        [(device, name, value)] = spare
         self.request(say.polite(say.say_request(device, [(name, value)], self.rng, p_words=self.cfg.p_words), self.rng))
         self.confirm([(device, name, value)])
         user, reply = say.say_cancel(device, self.rng)
