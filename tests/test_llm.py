@@ -187,5 +187,8 @@ def test_request_check_asks_the_model_only_about_doubtful_turns(model):
     assert checked([{"role": "user", "text": "TV volume 20 please."}]) == {"tv": {"volume": 20}}
     assert model.stats.calls == calls  # a plain request: no question to the model
     plan = [{"role": "user", "text": "Maybe tomorrow I will put the TV volume at 20?"}]
-    assert checked(plan) in ({}, {"tv": {"volume": 20}})
+    assert checked(plan) == {}  # the rules read a plan as setting nothing: no question to the model either
+    assert model.stats.calls == calls
+    doubtful = [{"role": "user", "text": "Maybe put the TV volume at 20?"}]  # the rules read a request, with cues
+    assert checked(doubtful) in ({}, {"tv": {"volume": 20}})
     assert model.stats.calls == calls + 1
