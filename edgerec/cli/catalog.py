@@ -98,15 +98,11 @@ def forget(
 ) -> None:
     """Remove one user's contribution from a catalog exactly (a DP-SGD catalog retrains their shard), and rewrite it
     (asks first unless --yes)."""
-    from edgerec.errors import InputError
     from edgerec.privacy.catalog import CatalogArtifact
     from edgerec.privacy.sisa import ShardedArtifact, is_sharded
 
-    sharded = is_sharded(catalog)
-    art = ShardedArtifact.load(catalog) if sharded else CatalogArtifact.load(catalog)
-    members = art.histories.user_ids if sharded else art.user_ids
-    if str(user) not in members:
-        raise InputError(f"user {user!r} is not in this catalog (never contributed, or already forgotten)")
+    art = ShardedArtifact.load(catalog) if is_sharded(catalog) else CatalogArtifact.load(catalog)
+    art.require_member(user)
     if not yes and not confirm(f"Remove {user!r} from the catalog at {catalog} and rewrite it? This cannot be undone"):
         typer.echo("nothing was removed", err=True)
         raise typer.Exit(1)

@@ -43,7 +43,7 @@ import numpy as np
 
 from edgerec.errors import InputError
 from edgerec.privacy.contributions import Bounds, Contribution, contribute, count_items, count_pairs
-from edgerec.privacy.data import Histories
+from edgerec.privacy.data import Histories, require_member
 from edgerec.privacy.ledger import Ledger, LedgerEntry
 from edgerec.privacy.options import SIGNALS, ReleaseOptions, draw_noise, noise_plan
 from edgerec.privacy.release import (normaliser, release_neighbours, row_sums, text_neighbours, text_prior,
@@ -190,12 +190,14 @@ class CatalogArtifact:
         return {s: self.state[s] - exact[s] for s in SIGNALS}
 
     # ------------------------------------------------------------------ unlearning
+    def require_member(self, user: str) -> str:
+        """``user`` as a string, or an :class:`InputError` when they are not in this catalog."""
+        return require_member(user, self.user_ids)
+
     def forget_user(self, user: str) -> UnlearnReceipt:
         """Remove ``user`` exactly (module docstring); returns what was updated."""
         start = time.perf_counter()
-        user = str(user)
-        if user not in self.user_ids:
-            raise InputError(f"user {user!r} is not in this catalog (never contributed, or already forgotten)")
+        user = self.require_member(user)
         n = self.user_ids.index(user)
         if not self.private:
             self.user_ids.pop(n)

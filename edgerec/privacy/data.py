@@ -24,7 +24,7 @@ from edgerec.errors import InputError, UnknownUserError
 from edgerec.rank.signals import event_strength, rating_strength
 from edgerec.timectx import parse_iso
 
-__all__ = ["Histories"]
+__all__ = ["Histories", "require_member"]
 
 
 @dataclass(frozen=True)
@@ -157,3 +157,11 @@ def read_item_list(path: str | Path) -> list[str]:
     if not ids:
         raise InputError(f"{path} lists no items")
     return list(dict.fromkeys(str(i) for i in ids))
+
+
+def require_member(user: str, members: Sequence[str]) -> str:
+    """``user`` as a string, or an :class:`InputError` when it is not among a catalog's ``members``."""
+    user = str(user)
+    if user not in members:
+        raise InputError(f"user {user!r} is not in this catalog (never contributed, or already forgotten)")
+    return user

@@ -57,7 +57,7 @@ import numpy as np
 
 from edgerec.errors import InputError, PrivacyBudgetExceeded
 from edgerec.privacy import dpsgd
-from edgerec.privacy.data import Histories
+from edgerec.privacy.data import Histories, require_member
 from edgerec.privacy.ledger import Ledger, LedgerEntry
 from edgerec.privacy.shards import AGGREGATES, aggregate_neighbours, aggregate_vectors, shard_of
 from edgerec.rank.catalog import Catalog
@@ -206,12 +206,14 @@ class ShardedArtifact:
                               "ledger": worst["ledger"]})
 
     # ------------------------------------------------------------------ unlearning
+    def require_member(self, user: str) -> str:
+        """``user`` as a string, or an :class:`InputError` when they are not in this catalog."""
+        return require_member(user, self.histories.user_ids)
+
     def forget_user(self, user: str) -> ShardReceipt:
         """Retrain ``user``'s shard without them and re-aggregate (module docstring); returns the receipt."""
         start = time.perf_counter()
-        user = str(user)
-        if user not in self.histories.user_ids:
-            raise InputError(f"user {user!r} is not in this catalog (never contributed, or already forgotten)")
+        user = self.require_member(user)
         n = self.histories.position(user)
         shard = int(self.shards[n])
         spent = self.shard_epsilon(shard)
