@@ -14,6 +14,7 @@ from edgerec.profile.mining import (
     mine_routines,
     trigger_choice,
 )
+from edgerec.profile.mining_model import CALENDAR_RATES, MiningConfig
 from edgerec.profile.mining_triggers import beta_belief, choose_triggers, decision_posterior, trigger_log_odds
 from edgerec.profile.reconstruct import routine_dict
 
@@ -109,6 +110,40 @@ def test_a_stray_session_in_the_group_does_not_add_a_trigger():
     others = [meta(rng) for _ in range(100)]
     choice = choose_triggers(group, others, ["time_of_day", "day_of_week", "weather", "sun_phase"], **CHOSEN)
     assert choice.triggers == {"time_of_day": "evening", "day_of_week": "weekend"}
+
+
+def _weekday_routine_among_weekday_routines(n):
+    """``n`` weekday evenings, against 4 other weekday evenings and a weekday morning routine (30 of 36 mornings)."""
+    group = [{"time_of_day": "evening", "day_of_week": "weekday"}] * n
+    others = ([{"time_of_day": "evening", "day_of_week": "weekday"}] * 4
+              + [{"time_of_day": "morning", "day_of_week": "weekday"}] * 30
+              + [{"time_of_day": "morning", "day_of_week": "weekend"}] * 6)
+    return group, others
+
+
+def test_the_calendar_rate_keeps_another_weekday_routine_from_hiding_a_weekday_trigger():
+    """Read from the other sessions, weekday looks common (another routine runs on weekdays); the calendar says 5 in 7."""
+    group, others = _weekday_routine_among_weekday_routines(10)
+    fields = ["time_of_day", "day_of_week"]
+    assert choose_triggers(group, others, fields, **CHOSEN).triggers == {"time_of_day": "evening"}
+    with_calendar = choose_triggers(group, others, fields, base_rates=CALENDAR_RATES, **CHOSEN)
+    assert with_calendar.triggers == {"time_of_day": "evening", "day_of_week": "weekday"}
+    # the miner's default uses the calendar
+    sessions = [MiningSession(m, frozenset()) for m in group + others]
+    assert trigger_choice(sessions, range(10)).triggers == with_calendar.triggers
+    assert trigger_choice(sessions, range(10), MiningConfig(base_rates=None)).triggers == {"time_of_day": "evening"}
+
+
+def test_the_calendar_rate_still_needs_the_evidence():
+    """Three weekend evenings in the group: weekday is no trigger, whatever its known rate."""
+    group, others = _weekday_routine_among_weekday_routines(10)
+    group = group[:7] + [{"time_of_day": "evening", "day_of_week": "weekend"}] * 3
+    choice = choose_triggers(group, others, ["time_of_day", "day_of_week"], base_rates=CALENDAR_RATES, **CHOSEN)
+    assert choice.triggers == {"time_of_day": "evening"}
+    # and too few sessions are not enough either
+    few, others = _weekday_routine_among_weekday_routines(4)
+    assert "day_of_week" not in choose_triggers(few, others, ["time_of_day", "day_of_week"],
+                                                base_rates=CALENDAR_RATES, **CHOSEN).triggers
 
 
 def test_no_trigger_means_no_confidence():

@@ -72,7 +72,8 @@ def trigger_choice(sessions: Sequence[MiningSession], group: Sequence[int], conf
     return choose_triggers([sessions[i].meta for i in sorted(members)],
                            [s.meta for i, s in enumerate(sessions) if i not in left_out], field_order(sessions),
                            share=config.trigger_share, noise=config.noise, penalty=config.penalty,
-                           first_penalty=config.first_penalty, prior_weight=config.prior_weight)
+                           first_penalty=config.first_penalty, prior_weight=config.prior_weight,
+                           base_rates=config.base_rates)
 
 
 def select_triggers(sessions: Sequence[MiningSession], group: Sequence[int], config: MiningConfig = MiningConfig(),

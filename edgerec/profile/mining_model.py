@@ -11,9 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-__all__ = ["Item", "MiningSession", "MinedRoutine", "MiningConfig", "field_order"]
+__all__ = ["CALENDAR_RATES", "Item", "MiningSession", "MinedRoutine", "MiningConfig", "field_order"]
 
 Item = tuple[str, Any]
+
+#: Context values whose rate is a public fact, not something to read from the user's sessions:
+#: a day is a weekday 5 days in 7. Other routines that share the value cannot make it look common.
+CALENDAR_RATES: Mapping[str, Mapping[str, float]] = {"day_of_week": {"weekday": 5 / 7, "weekend": 2 / 7}}
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,10 @@ class MiningConfig:
     the more places a coincidence could hide, the more evidence is needed.
     ``noise`` is the chance that a routine session misses a trigger value;
     ``prior_weight`` pseudo-sessions shrink a value's rate among few matching
-    sessions. ``min_confidence``: a routine less likely than this to have its
+    sessions, around a prior rate: the rate among other sessions, except
+    where the value's rate is a public fact (``base_rates``; by default
+    :data:`CALENDAR_RATES`, a weekday 5 days in 7), so other routines that
+    share the value cannot make it look common. ``min_confidence``: a routine less likely than this to have its
     triggers right is not reported (0: all are). ``drop_excluded``: drop a trigger value that only
     says the routine avoids a better-supported routine's context.
     """
@@ -81,6 +88,7 @@ class MiningConfig:
     prior_weight: float = 8.0
     drop_excluded: bool = True
     min_confidence: float = 0.0
+    base_rates: Mapping[str, Mapping[str, float]] | None = field(default_factory=lambda: CALENDAR_RATES)
 
 
 def field_order(sessions: Sequence[MiningSession]) -> list[str]:

@@ -128,6 +128,7 @@ def choose_triggers(
     penalty: float,
     first_penalty: float,
     prior_weight: float,
+    base_rates: Mapping[str, Mapping[str, float]] | None = None,
 ) -> TriggerChoice:
     """Greedy Bayesian trigger choice for the metas of one ``group`` against the ``others``.
 
@@ -139,7 +140,10 @@ def choose_triggers(
     whole, not evidence against the next value); the rate elsewhere is the rate among
     ``others`` matching the chosen triggers, shrunk (``prior_weight``
     pseudo-sessions) towards its rate among ``others`` sharing the chosen
-    trigger that predicts it best (no trigger yet: all ``others``).
+    trigger that predicts it best (no trigger yet: all ``others``), or towards
+    its known rate when ``base_rates[key][value]`` gives one (a public fact
+    such as the share of weekdays: other routines that share the value then
+    cannot make it look common).
 
     >>> sat = [{"day": "sat", "sky": "sun"}] * 6
     >>> mon = [{"day": "mon", "sky": "sun"}] * 6
@@ -167,7 +171,11 @@ def choose_triggers(
             count, n = sum(1 for m in inside if m.get(key) == value), len(inside)
             rates = [_rate(sharing, key, value, levels[key])
                      for sharing in ([m for m in others if m.get(k) == v] for k, v in chosen.items()) if sharing]
-            prior = max(rates) if rates else _rate(others, key, value, levels[key])
+            known = (base_rates or {}).get(key, {}).get(value)
+            if known is not None:
+                prior = float(known)
+            else:
+                prior = max(rates) if rates else _rate(others, key, value, levels[key])
             seen = sum(1 for m in matching if m.get(key) == value)
             hits, misses = beta_belief(seen, len(matching), prior, prior_weight)
             scored.append((trigger_log_odds(count, n, hits, misses, noise), count, key, value))

@@ -27,11 +27,13 @@ from edgerec.errors import InputError
 __all__ = ["learning_curve"]
 
 
-def _mine_timed(sessions: Sequence[dict[str, Any]], actions: Sequence[dict[str, Any]]) -> tuple[list, float]:
+def _mine_timed(sessions: Sequence[dict[str, Any]], actions: Sequence[dict[str, Any]],
+                config: Any = None) -> tuple[list, float]:
+    from edgerec.profile.mining_model import MiningConfig
     from edgerec.profile.reconstruct import routines_from_actions
 
     started = time.perf_counter()
-    routines = routines_from_actions(sessions, actions)
+    routines = routines_from_actions(sessions, actions, config or MiningConfig())
     return routines, time.perf_counter() - started
 
 
@@ -43,6 +45,7 @@ def learning_curve(
     phrasing: str = "default",
     difficulty: str = "normal",
     true_actions: bool = False,
+    calendar: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Benchmark metrics of the routines mined from each user's first N sessions, for each N in ``sizes``.
@@ -50,6 +53,9 @@ def learning_curve(
     Returns ``{"sizes": [{"sessions": N, "routines": metrics, "seconds_per_user": s,
     ["routines_true_actions": metrics]}, ...]}`` plus the run's settings.
     Extraction is the rules (:func:`edgerec.profile.extract.extract_actions`).
+    ``calendar=False`` mines with ``MiningConfig(base_rates=None)``: the
+    weekday rate read from the user's other sessions, as before the calendar
+    prior (the ablation).
     ``progress(1)`` is called per user.
     """
     from edgerec.profile.extract import extract_actions
@@ -61,7 +67,10 @@ def learning_curve(
         raise InputError(f"--sessions must be positive whole numbers, got {sizes}")
     if users < 1:
         raise InputError(f"users must be >= 1, got {users}")
+    from edgerec.profile.mining_model import MiningConfig
+
     config = SynthConfig.for_difficulty(difficulty)
+    mining = MiningConfig() if calendar else MiningConfig(base_rates=None)
     truth: list[list[dict[str, Any]]] = []
     mined: dict[int, list] = {n: [] for n in sizes}
     ceiling: dict[int, list] = {n: [] for n in sizes}
@@ -75,11 +84,11 @@ def learning_curve(
             spent.append(time.perf_counter() - started)
         truth.append(user.routines or [])
         for n in sizes:
-            routines, mine_seconds = _mine_timed(user.sessions[:n], extracted[:n])
+            routines, mine_seconds = _mine_timed(user.sessions[:n], extracted[:n], mining)
             mined[n].append(routines)
             seconds[n] += sum(spent[:n]) + mine_seconds
             if true_actions:
-                ceiling[n].append(_mine_timed(user.sessions[:n], [t.actions for t in traces[:n]])[0])
+                ceiling[n].append(_mine_timed(user.sessions[:n], [t.actions for t in traces[:n]], mining)[0])
         if progress:
             progress(1)
     rows = []
@@ -89,5 +98,5 @@ def learning_curve(
         if true_actions:
             row["routines_true_actions"] = score_users(truth, ceiling[n])
         rows.append(row)
-    return {"users": users, "seed": seed, "phrasing": phrasing, "difficulty": difficulty,
+    return {"users": users, "seed": seed, "phrasing": phrasing, "difficulty": difficulty, "calendar": calendar,
             "subsets": "first N sessions of one history per user", "sizes": rows}
