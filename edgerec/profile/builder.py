@@ -4,14 +4,22 @@ The profile lives encrypted in the store as two documents:
 
 * ``profile`` (derived from events, so a forget of those events deletes it):
   the routines, the generated summary and its source, and a per-session cache
-  of extraction results keyed by session id with a digest of the session, so a
-  rebuild after a new session only reads that new session;
+  of extraction results keyed by session id with a digest of the session and
+  the prior values the extraction used, so a rebuild after a new session only
+  reads that new session;
 * ``profile.user_text`` (written by the user, ``derived=False``): the user's own
   edit of the summary, kept across rebuilds until :meth:`ProfileBuilder.reset`.
 
 Dialogue events (type ``dialogue``, see :mod:`edgerec.profile.sessions`) give
 smart-home routines; every other event type gives app routines
 (:mod:`edgerec.profile.app_events`).
+
+Each dialogue session is read with the *last known state* of the devices: for
+every setting, the value the most recent earlier session set, so "two degrees
+warmer" resolves against yesterday's 21. A cached extraction is reused while
+its session is unchanged and the prior values it used (``prior_used`` of
+:class:`~edgerec.profile.extract.Extraction`) are still the last known ones; a
+session that used none is never read again for an edit of another.
 """
 
 from __future__ import annotations
@@ -25,17 +33,17 @@ from edgerec.profile.sessions import DIALOGUE_EVENT, events_to_sessions
 from edgerec.errors import InputError, UnknownUserError
 from edgerec.profile.app_events import app_sessions, app_routine_dict
 from edgerec.profile.devices import DeviceSchema, resolve
-from edgerec.profile.hybrid import make_extractor
+from edgerec.profile.hybrid import make_reader
 from edgerec.profile.mining import MiningConfig, MiningSession, mine_routines
 from edgerec.profile.nl_profile import summarize
 from edgerec.profile.reconstruct import routine_dict
-from edgerec.profile.schema import flatten_actions
+from edgerec.profile.schema import flatten_actions, unflatten_items
 
 __all__ = ["ProfileBuilder", "PROFILE_DOC", "USER_TEXT_DOC", "session_digest"]
 
 PROFILE_DOC = "profile"
 USER_TEXT_DOC = "profile.user_text"
-_VERSION = 1
+_VERSION = 2  # 2: cache entries hold the prior values their extraction used
 
 
 #: The store event type of a Home Assistant state change (edgerec.adapters.ha_events.EVENT_TYPE).
@@ -56,6 +64,21 @@ def session_digest(session: dict[str, Any]) -> str:
     """
     raw = json.dumps({"meta": session.get("meta"), "messages": session.get("messages")}, sort_keys=True)
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def _reusable(entry: dict[str, Any] | None, digest: str, state: dict[str, Any]) -> bool:
+    """Whether a cached extraction still holds: the same session, read against the same prior values.
+
+    ``state`` is the last known value of each setting path before the session.
+
+    >>> entry = {"digest": "d1", "actions": {}, "prior": {"ac.temperature": 21}}
+    >>> _reusable(entry, "d1", {"ac.temperature": 21}), _reusable(entry, "d1", {}), _reusable(entry, "d2", {})
+    (True, False, False)
+    >>> _reusable({"digest": "d1", "actions": {}, "prior": {}}, "d1", {"tv.volume": 9})
+    True
+    """
+    return entry is not None and entry.get("digest") == digest and all(
+        state.get(path) == value for path, value in (entry.get("prior") or {}).items())
 
 
 def _now() -> str:
@@ -79,7 +102,7 @@ class ProfileBuilder:
         self.llm = llm
         self.extractor_name = extractor
         self.schema = resolve(schema)
-        self._extract = make_extractor(extractor, llm, schema=self.schema)
+        self._read = make_reader(extractor, llm, schema=self.schema)
         self.config = config
 
     # -- reading -----------------------------------------------------------------
@@ -101,7 +124,9 @@ class ProfileBuilder:
                 progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
         """Re-mine ``user``'s routines and rewrite the summary; returns the stored profile.
 
-        Sessions whose digest is in the cache are not extracted again unless
+        Each dialogue session is read with the last known state the earlier
+        sessions leave. Sessions whose digest is in the cache, and whose cached
+        reading used the same prior values, are not extracted again unless
         ``full``. ``progress(done, total)`` is called per dialogue session.
         """
         if user not in self.store.users():
@@ -115,18 +140,7 @@ class ProfileBuilder:
         stale = full or old.get("version") != _VERSION or old.get("extractor") != self.extractor_name \
             or old.get("devices", DeviceSchema.default().digest) != self.schema.digest
         cache = {} if stale else dict(old.get("cache") or {})
-        new_cache, mining, extracted = {}, [], 0
-        for index, session in enumerate(sessions):
-            key, digest = str(session["session_id"]), session_digest(session)
-            entry = cache.get(key)
-            if entry is None or entry.get("digest") != digest:
-                actions = self._extract(session["messages"])
-                entry = {"digest": digest, "actions": actions}
-                extracted += 1
-            new_cache[key] = entry
-            mining.append(MiningSession(dict(session.get("meta") or {}), flatten_actions(entry["actions"])))
-            if progress is not None:
-                progress(index + 1, len(sessions))
+        new_cache, mining, extracted = self._extract_sessions(sessions, cache, progress)
 
         routines = [routine_dict(r, confidence=True) for r in mine_routines(mining, self.config)] if mining else []
         home, other = self._home_routines(user, other)
@@ -155,6 +169,30 @@ class ProfileBuilder:
         }
         self.store.put_doc(user, PROFILE_DOC, doc)
         return self.get(user)
+
+    def _extract_sessions(self, sessions: list[dict[str, Any]], cache: dict[str, Any],
+                          progress: Callable[[int, int], None] | None
+                          ) -> tuple[dict[str, Any], list[MiningSession], int]:
+        """Each session's cache entry (reused when :func:`_reusable`), its mining session, how many were read.
+
+        Sessions are read in order, each with the last known state the earlier ones leave.
+        """
+        new_cache, mining, extracted = {}, [], 0
+        state: dict[str, Any] = {}  # setting path -> the value the most recent session that set it gave
+        for index, session in enumerate(sessions):
+            key, digest = str(session["session_id"]), session_digest(session)
+            entry = cache.get(key)
+            if not _reusable(entry, digest, state):
+                found = self._read(session["messages"], prior_state=unflatten_items(state.items()))
+                entry = {"digest": digest, "actions": found.actions, "prior": found.prior_used}
+                extracted += 1
+            new_cache[key] = entry
+            items = flatten_actions(entry["actions"])
+            state.update(items)
+            mining.append(MiningSession(dict(session.get("meta") or {}), items))
+            if progress is not None:
+                progress(index + 1, len(sessions))
+        return new_cache, mining, extracted
 
     def _home_routines(self, user: str, events: list[Any]) -> tuple[_Home, list[Any]]:
         """Routines of Home Assistant device changes (``ha_state`` events), and the remaining app events.

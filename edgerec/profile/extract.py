@@ -93,10 +93,17 @@ class Unresolved:
 
 @dataclass
 class Extraction:
-    """What one dialogue asked for: final settings and the clauses left unresolved."""
+    """What one dialogue asked for: final settings, the clauses left unresolved, and the prior state used.
+
+    ``prior_used`` maps each setting a relative change was resolved against
+    ``prior_state`` to the prior value it used, or to None where the prior state
+    had none (so the change stayed unresolved). The reading holds for any prior
+    state that gives those settings the same values.
+    """
 
     actions: dict[str, dict[str, Any]]
     unresolved: list[Unresolved] = field(default_factory=list)
+    prior_used: dict[str, Any] = field(default_factory=dict)
 
 
 def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = True,
@@ -109,8 +116,11 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
     shipped EdgeWisePersona schema). ``prior_state``: the devices' settings
     before the dialogue (``{"ac": {"temperature": 21}}``), used only to resolve
     a relative change ("two degrees warmer") when the dialogue itself states no
-    value for that setting; it is never returned as a setting of its own.
+    value for that setting; it is never returned as a setting of its own. The
+    prior values the reading rested on are in ``prior_used``.
 
+    >>> extract([{"role": "user", "text": "Two degrees warmer."}], prior_state={"ac": {"temperature": 21}})
+    Extraction(actions={'ac': {'temperature': 23}}, unresolved=[], prior_used={'ac.temperature': 21})
     >>> msgs = [{"role": "user", "text": "It's so dark in here."},
     ...         {"role": "assistant", "text": "Shall I set the lights to 70%?"},
     ...         {"role": "user", "text": "Yes please, and the TV volume to 20. Actually, make it 25."}]
@@ -128,6 +138,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
     told: list[tuple[str, Any]] = []  # stated as done: stands unless the user objects
     known: dict[str, Any] = {}  # values the assistant reported ("it's at 20 now"), for relative changes
     prior = dict(flatten_actions(dict(prior_state or {})))
+    prior_used: dict[str, Any] = {}  # the prior values a relative change was resolved against (None: none known)
     user_asked_state = False  # the last user turn only asked about the state of things
 
     def settled(found: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
@@ -135,7 +146,9 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         out = []
         for path, value in found:
             if isinstance(value, Relative):
-                current = settings.get(path, known.get(path, prior.get(path)))
+                current = settings.get(path, known.get(path))
+                if current is None and (value.amount is not None or value.factor is not None):
+                    current = prior_used[path] = prior.get(path)
                 setting = schema.setting(path)
                 value = None if current is None else apply_relative(value, current, setting.min, setting.max)
             if value is not None or path == UNDO:
@@ -220,7 +233,7 @@ def extract(messages: Sequence[Mapping[str, str]], *, trust_statements: bool = T
         for path, value in told:
             _follow_confirmation(settings, last, path, value)
             _apply(settings, last, path, value)
-    return Extraction(unflatten_items(settings.items()), unresolved)
+    return Extraction(unflatten_items(settings.items()), unresolved, prior_used)
 
 
 _ABSENT = object()

@@ -1,6 +1,6 @@
 """Extractors that bring in the LLM: rules + model on what rules leave open, or model only.
 
-* ``rules``  -- :func:`edgerec.profile.extract.extract_actions`, no model.
+* ``rules``  -- :func:`edgerec.profile.extract.extract`, no model.
 * ``hybrid`` -- the rules, then the model on two things rules are weak at, each
   switchable (``choose_values``, ``check_requests``) so an ablation can weigh it:
 
@@ -16,6 +16,12 @@
 * ``llm``    -- the model alone: one schema-constrained JSON answer per session
   (the baseline the issue measured as unreliable; kept to measure it).
 
+Every extractor takes the devices' last known state as ``prior_state``, which
+the rules (alone or in the hybrid) use to resolve a relative change ("two
+degrees warmer") the dialogue gives no value for; the ``llm`` extractor ignores
+it. :func:`make_reader` gives the whole :class:`~edgerec.profile.extract.Extraction`,
+with the prior values used; :func:`make_extractor` only the actions.
+
 >>> options_for("lights", "color")
 ['warm', 'cool', 'neutral']
 >>> options_for("kettle", "keep_warm") is None
@@ -27,18 +33,23 @@ True
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import partial
 from typing import Any, Callable, Mapping, Sequence
 
 from edgerec.errors import InputError, ModelError
-from edgerec.profile.extract import extract, extract_actions
+from edgerec.profile.extract import Extraction, extract
 from edgerec.profile.devices import DeviceSchema, resolve
 from edgerec.profile.redact import mask_contact_details
 
-__all__ = ["EXTRACTORS", "options_for", "actions_schema", "make_extractor", "maybe_not_request", "without_turn"]
+__all__ = ["EXTRACTORS", "Reader", "options_for", "actions_schema", "make_extractor", "make_reader",
+           "maybe_not_request", "without_turn"]
 
 EXTRACTORS = ("rules", "hybrid", "llm")
 _NO_CHANGE = "no change"
+
+#: Reads one session's messages, with the devices' ``prior_state`` (keyword, may be None), into an Extraction.
+Reader = Callable[..., Extraction]
 
 
 def options_for(device: str | None, field: str | None, schema: DeviceSchema | None = None) -> list[str] | None:
@@ -97,28 +108,33 @@ def _request_question(turn: str) -> list[dict[str, str]]:
     ]
 
 
-def _hybrid(llm: Any, margin: float, schema: DeviceSchema, choose_values: bool,
-            check_requests: bool) -> Callable[[Sequence[Mapping[str, str]]], dict]:
-    def checked(messages: Sequence[Mapping[str, str]]):
-        """The rules' reading, without the turns the model says are not requests."""
-        result = extract(messages, schema=schema)
-        if not check_requests:
-            return messages, result
-        for turn, message in enumerate(messages):
+def _hybrid(llm: Any, margin: float, schema: DeviceSchema, choose_values: bool, check_requests: bool) -> Reader:
+    def checked(messages: Sequence[Mapping[str, str]], prior_state: Any) -> Extraction:
+        """The rules' reading, without the turns the model says are not requests.
+
+        Its ``prior_used`` is that of every reading compared on the way: each decided the outcome.
+        """
+        result = extract(messages, schema=schema, prior_state=prior_state)
+        used = dict(result.prior_used)
+        for turn, message in enumerate(messages if check_requests else []):
             if message.get("role") != "user" or not maybe_not_request(message.get("text") or ""):
                 continue
             dropped = without_turn(messages, turn)
-            rest = extract(dropped, schema=schema)
+            rest = extract(dropped, schema=schema, prior_state=prior_state)
+            used.update(rest.prior_used)
             if rest.actions == result.actions:
                 continue  # the turn sets nothing: nothing to decide
             _, (yes, no) = llm.choose(_request_question(mask_contact_details(message["text"])), ["Yes", "No"])
             if no - yes >= margin:
                 messages, result = dropped, rest
-        return messages, result
+        return replace(result, prior_used=used)
 
-    def run(messages: Sequence[Mapping[str, str]]) -> dict[str, dict[str, Any]]:
-        """Rules first; the model only on turns and closed-set settings the rules are unsure of."""
-        messages, result = checked(messages)
+    def run(messages: Sequence[Mapping[str, str]], *, prior_state: Any = None) -> Extraction:
+        """Rules first; the model only on turns and closed-set settings the rules are unsure of.
+
+        ``unresolved`` is what the rules left open, whether or not the model filled it.
+        """
+        result = checked(messages, prior_state)
         actions = {device: dict(fields) for device, fields in result.actions.items()}
         for open_clause in result.unresolved if choose_values else []:
             options = schema.options(open_clause.device, open_clause.field)
@@ -128,16 +144,19 @@ def _hybrid(llm: Any, margin: float, schema: DeviceSchema, choose_values: bool,
                                       [*options, _NO_CHANGE])
             if best < len(options) and scores[best] - scores[-1] >= margin:
                 actions.setdefault(open_clause.device, {})[open_clause.field] = options[best]
-        return actions
+        return replace(result, actions=actions)
 
     return run
 
 
-def _llm_only(llm: Any, max_tokens: int, schema: DeviceSchema) -> Callable[[Sequence[Mapping[str, str]]], dict]:
+def _llm_only(llm: Any, max_tokens: int, schema: DeviceSchema) -> Reader:
     grammar = schema.json_schema()
 
-    def run(messages: Sequence[Mapping[str, str]]) -> dict[str, dict[str, Any]]:
-        """One schema-constrained JSON answer for the whole dialogue; invalid values dropped."""
+    def run(messages: Sequence[Mapping[str, str]], *, prior_state: Any = None) -> Extraction:
+        """One schema-constrained JSON answer for the whole dialogue; invalid values dropped.
+
+        ``prior_state`` is ignored: the model is not told the devices' state, so it uses none.
+        """
         dialogue = "\n".join(f"{m['role']}: {mask_contact_details(m['text'])}" for m in messages)
         prompt = [
             {"role": "system", "text": _SYSTEM + " Answer with JSON of the final device settings."},
@@ -146,29 +165,31 @@ def _llm_only(llm: Any, max_tokens: int, schema: DeviceSchema) -> Callable[[Sequ
         try:
             answer = llm.generate_json(prompt, grammar, max_tokens=max_tokens)
         except (ModelError, InputError):
-            return {}
+            return Extraction({})
         actions: dict[str, dict[str, Any]] = {}
         for device, fields in (answer or {}).items():
             for name, value in (fields or {}).items():
                 if schema.valid(f"{device}.{name}", value):
                     actions.setdefault(device, {})[name] = value
-        return actions
+        return Extraction(actions)
 
     return run
 
 
-def make_extractor(kind: str, llm: Any = None, *, margin: float = 1.0, max_tokens: int = 96,
-                   schema: DeviceSchema | None = None, choose_values: bool = True, check_requests: bool = False):
-    """The extractor named ``kind`` (see the module docstring) over ``schema``'s devices.
+def make_reader(kind: str, llm: Any = None, *, margin: float = 1.0, max_tokens: int = 96,
+                schema: DeviceSchema | None = None, choose_values: bool = True, check_requests: bool = False) -> Reader:
+    """The extractor named ``kind`` (see the module docstring) over ``schema``'s devices, giving Extractions.
 
     ``llm`` is needed except for rules; ``schema`` None is the shipped EdgeWisePersona schema.
     ``choose_values`` and ``check_requests`` switch the hybrid's two uses of the model.
+    The reader takes the devices' last known state as ``prior_state`` (the llm extractor ignores it).
 
-    >>> make_extractor("rules")([{"role": "user", "text": "tv volume 12"}])
-    {'tv': {'volume': 12}}
+    >>> read = make_reader("rules")
+    >>> read([{"role": "user", "text": "tv volume up by 2"}], prior_state={"tv": {"volume": 12}}).prior_used
+    {'tv.volume': 12}
     """
     if kind == "rules":
-        return extract_actions if schema is None else partial(extract_actions, schema=schema)
+        return partial(extract, schema=schema)
     if kind not in EXTRACTORS:
         raise InputError(f"unknown extractor {kind!r}; choose one of {', '.join(EXTRACTORS)}")
     if llm is None:
@@ -177,3 +198,22 @@ def make_extractor(kind: str, llm: Any = None, *, margin: float = 1.0, max_token
     if kind == "hybrid":
         return _hybrid(llm, margin, schema, choose_values, check_requests)
     return _llm_only(llm, max_tokens, schema)
+
+
+def make_extractor(kind: str, llm: Any = None, **options: Any) -> Callable[..., dict[str, dict[str, Any]]]:
+    """The extractor named ``kind``: a session's messages (and ``prior_state``) in, its actions out.
+
+    ``llm`` and ``options`` as for :func:`make_reader`.
+
+    >>> make_extractor("rules")([{"role": "user", "text": "tv volume 12"}])
+    {'tv': {'volume': 12}}
+    >>> make_extractor("rules")([{"role": "user", "text": "tv volume up by 2"}], prior_state={"tv": {"volume": 12}})
+    {'tv': {'volume': 14}}
+    """
+    read = make_reader(kind, llm, **options)
+
+    def actions(messages: Sequence[Mapping[str, str]], *, prior_state: Any = None) -> dict[str, dict[str, Any]]:
+        """The settings the dialogue asked for, relative changes resolved against ``prior_state``."""
+        return read(messages, prior_state=prior_state).actions
+
+    return actions
