@@ -390,6 +390,44 @@ def edgewise_curve(
         typer.echo(line)
 
 
+@app.command("edgewise-ceiling")
+@cli_errors
+def edgewise_ceiling(
+    sessions: Annotated[str, typer.Option("--sessions", help="Comma-separated history lengths: each user's "
+                                          "first N sessions of one generated history.")] = "25,50,100,200",
+    users: Annotated[int, typer.Option("--users", help="Generated users to score.", min=1)] = 10,
+    seed: Annotated[int, typer.Option("--seed", help="Generator seed (same users as datasets edgewise-synth).")] = 0,
+    difficulty: Annotated[str, typer.Option("--difficulty", help="easy, normal or hard.")] = "normal",
+    prior_samples: Annotated[int, typer.Option("--prior-samples", help="Generated users whose routines make the "
+                                               "prior over trigger sets.", min=1)] = 20000,
+    json_out: JsonOption = False,
+) -> None:
+    """Bayes-optimal trigger-set accuracy with the true sessions of each routine known, beside the miner's."""
+    from edgerec_bench.eval.edgewise_ceiling import trigger_ceiling
+
+    sizes = _number_list(sessions, "--sessions", int)
+    with progress_bar("users") as bar:
+        task = bar.add_task("users", total=users)
+        report = trigger_ceiling(sizes, users=users, seed=seed, difficulty=difficulty, samples=prior_samples,
+                                 progress=lambda n: bar.advance(task, n))
+    if json_out:
+        print_json(report)
+        return
+    typer.echo(f"trigger ceiling ({users} users, seed {seed}, {difficulty}; oracle grouping, first N sessions; "
+               f"prior from {prior_samples} generated users)")
+    typer.echo(f"{'sessions':>8s} {'routines':>8s} {'Bayes (a)':>10s} {'Bayes (b)':>10s} {'Bayes (c)':>10s} "
+               f"{'miner':>7s} {'miner+drop':>10s} {'indist. (a)':>12s} {'indist. (b)':>12s} {'indist. (c)':>12s}")
+    for row in report["sizes"]:
+        bayes = [row[f"bayes_{v}"] for v in "abc"]
+        typer.echo(f"{row['sessions']:8d} {row['routines']:8d} "
+                   + " ".join(f"{b['exact']:10.3f}" for b in bayes)
+                   + f" {row['miner']['exact']:7.3f} {row['miner']['exact_drop_excluded']:10.3f} "
+                   + " ".join(f"{str(b['indistinguishable']) + '/' + str(b['errors']):>12s}" for b in bayes))
+    typer.echo("(a): each routine's triggers alone; (b): the other routines' true triggers known too, in the "
+               "likelihood; (c): and in the prior. indist.: errors where the MAP and the truth explain the sessions "
+               "equally well / all errors")
+
+
 def _number_list(text: str, option: str, kind=float) -> list:
     """``"0.5,1,8"`` as numbers of ``kind``; anything else is one clear InputError naming ``option``."""
     from edgerec.errors import InputError
