@@ -134,6 +134,11 @@ def test_the_calendar_rate_keeps_another_weekday_routine_from_hiding_a_weekday_t
     assert trigger_choice(sessions, range(10), MiningConfig(base_rates=None)).triggers == {"time_of_day": "evening"}
 
 
+def test_the_miner_settings_stay_hashable_and_comparable():
+    assert hash(MiningConfig()) == hash(MiningConfig())
+    assert MiningConfig() == MiningConfig() and MiningConfig(base_rates=None) != MiningConfig()
+
+
 def test_the_calendar_rate_still_needs_the_evidence():
     """Three weekend evenings in the group: weekday is no trigger, whatever its known rate."""
     group, others = _weekday_routine_among_weekday_routines(10)

@@ -88,7 +88,7 @@ class MiningConfig:
     prior_weight: float = 8.0
     drop_excluded: bool = True
     min_confidence: float = 0.0
-    base_rates: Mapping[str, Mapping[str, float]] | None = field(default_factory=lambda: CALENDAR_RATES)
+    base_rates: Mapping[str, Mapping[str, float]] | None = field(default_factory=lambda: CALENDAR_RATES, hash=False)
 
 
 def field_order(sessions: Sequence[MiningSession]) -> list[str]:
