@@ -28,6 +28,8 @@ estimates add up to the estimate over all reports.
 from __future__ import annotations
 
 import math
+import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -85,8 +87,29 @@ def _round_chunk(epsilon: float, domain: int, bound: int, per_user: list[list[in
     return estimate, mid - start, time.perf_counter() - mid
 
 
+def _exit_with_parent(poll: float = 0.25) -> None:
+    """Pool initializer: end this worker soon after the process that started it is gone.
+
+    A killed parent (SIGTERM, SIGKILL, a closed terminal) runs no clean-up, and
+    a worker in the middle of a chunk of simulated devices would otherwise keep
+    its core busy until the chunk ends. A worker's parent changes only when that
+    parent has exited (the worker is re-parented), so a watcher thread polls it.
+    """
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="edgerec-exit-with-parent", daemon=True).start()
+
+
 class LocalEngine:
-    """Runs chunks here (``workers`` = 1) or in a pool of ``workers`` processes; results in task order."""
+    """Runs chunks here (``workers`` = 1) or in a pool of ``workers`` processes; results in task order.
+
+    Workers end with the process that started them, even when it is killed (:func:`_exit_with_parent`).
+    """
 
     name = "inprocess"
 
@@ -96,7 +119,7 @@ class LocalEngine:
 
     def __enter__(self) -> "LocalEngine":
         if self.workers > 1:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, initializer=_exit_with_parent)
         return self
 
     def __exit__(self, *exc) -> None:
