@@ -17,6 +17,7 @@ from edgerec.profile.normalize import normalize, split_clauses
 from edgerec.profile.relative import find_relative
 from edgerec.profile.schema import DEVICE_FIELDS, unflatten_items
 from edgerec.profile.sessions import session_to_events, user_events
+from helpers import requires
 from test_profile_extract import CASES
 
 START = datetime(2025, 1, 6, tzinfo=timezone.utc)  # the first session's synthetic time (sessions.session_to_events)
@@ -206,6 +207,22 @@ def test_the_hybrid_passes_the_prior_state_and_reports_it(answer, expected):
     assert model.asked == 1
     assert found.actions == expected
     # whichever reading wins, the prior decided the comparison that chose it
+    assert found.prior_used == {"ac.temperature": 21}
+
+
+@requires("llama_cpp")
+@pytest.mark.slow
+def test_the_hybrid_with_the_real_model_reports_the_prior_it_used():
+    """The default GGUF decides whether the hedged turn is a request; either way the prior decided the reading."""
+    from edgerec.models.llm import LocalLLM
+
+    model = LocalLLM(max_seconds=30)
+    try:
+        read = make_reader("hybrid", model, choose_values=False, check_requests=True)
+        found = read(dialogue(*TV_20, "Maybe two degrees warmer?"), prior_state={"ac": {"temperature": 21}})
+    finally:
+        model.close()
+    assert found.actions in ({"ac": {"temperature": 23}, "tv": {"volume": 20}}, {"tv": {"volume": 20}})
     assert found.prior_used == {"ac.temperature": 21}
 
 
