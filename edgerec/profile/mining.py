@@ -44,6 +44,7 @@ from typing import Iterable, Mapping, Sequence
 
 from edgerec.profile.mining_model import MinedRoutine, MiningConfig, MiningSession, field_order
 from edgerec.profile.mining_patterns import assign_sessions, candidate_patterns, is_union, jaccard
+from edgerec.profile.mining_joint import joint_triggers, satisfies
 from edgerec.profile.mining_triggers import TriggerChoice, choose_triggers
 
 __all__ = [
@@ -65,15 +66,26 @@ def trigger_choice(sessions: Sequence[MiningSession], group: Sequence[int], conf
     """The triggers of the sessions ``group`` against the others, with the posterior of each decision.
 
     Sessions in ``exclude`` count neither as group nor as other sessions.
-    See :func:`edgerec.profile.mining_triggers.choose_triggers`.
+    With ``config.joint``, the best-scoring whole trigger set
+    (:func:`edgerec.profile.mining_joint.joint_triggers`) when every session of
+    the group shows it; otherwise the greedy choice
+    (:func:`edgerec.profile.mining_triggers.choose_triggers`).
     """
     members = set(group)
     left_out = members | set(exclude)
-    return choose_triggers([sessions[i].meta for i in sorted(members)],
-                           [s.meta for i, s in enumerate(sessions) if i not in left_out], field_order(sessions),
-                           share=config.trigger_share, noise=config.noise, penalty=config.penalty,
-                           first_penalty=config.first_penalty, prior_weight=config.prior_weight,
-                           base_rates=config.base_rates)
+    metas = [sessions[i].meta for i in sorted(members)]
+    others = [s.meta for i, s in enumerate(sessions) if i not in left_out]
+    order = field_order(sessions)
+    if config.joint:
+        joint = joint_triggers(metas, others, order, share=config.trigger_share, noise=config.noise,
+                               penalty=config.joint_penalty, first_penalty=config.first_penalty,
+                               max_triggers=config.max_triggers, dependencies=config.dependencies,
+                               base_rates=config.base_rates)
+        if joint.triggers and all(satisfies(m, joint.triggers) for m in metas):
+            return joint
+    return choose_triggers(metas, others, order, share=config.trigger_share, noise=config.noise,
+                           penalty=config.penalty, first_penalty=config.first_penalty,
+                           prior_weight=config.prior_weight, base_rates=config.base_rates)
 
 
 def select_triggers(sessions: Sequence[MiningSession], group: Sequence[int], config: MiningConfig = MiningConfig(),

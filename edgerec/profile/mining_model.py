@@ -11,13 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Sequence
 
-__all__ = ["CALENDAR_RATES", "Item", "MiningSession", "MinedRoutine", "MiningConfig", "field_order"]
+__all__ = ["CALENDAR_RATES", "CONTEXT_DEPENDENCIES", "Item", "MiningSession", "MinedRoutine", "MiningConfig", "field_order"]
 
 Item = tuple[str, Any]
 
 #: Context values whose rate is a public fact, not something to read from the user's sessions:
 #: a day is a weekday 5 days in 7. Other routines that share the value cannot make it look common.
 CALENDAR_RATES: Mapping[str, Mapping[str, float]] = {"day_of_week": {"weekday": 5 / 7, "weekend": 2 / 7}}
+
+#: Context fields that depend on another: the sun phase on the time of day, the outdoor temperature on the weather.
+CONTEXT_DEPENDENCIES: Mapping[str, str] = {"sun_phase": "time_of_day", "outdoor_temp": "weather"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,13 @@ class MiningConfig:
     sessions, around a prior rate: the rate among other sessions, except
     where the value's rate is a public fact (``base_rates``; by default
     :data:`CALENDAR_RATES`, a weekday 5 days in 7), so other routines that
-    share the value cannot make it look common. ``min_confidence``: a routine less likely than this to have its
+    share the value cannot make it look common. ``joint``: first score every
+    set of at most ``max_triggers`` candidate values as a whole
+    (:mod:`edgerec.profile.mining_joint`, ``joint_penalty`` per value after
+    the first, context rates over all sessions with the ``dependencies``
+    between fields) and keep that set when every session of the group shows
+    it; otherwise (a group with stray sessions) the greedy choice decides.
+    ``min_confidence``: a routine less likely than this to have its
     triggers right is not reported (0: all are). ``drop_excluded``: drop a trigger value that only
     says the routine avoids a better-supported routine's context.
     """
@@ -89,6 +98,10 @@ class MiningConfig:
     drop_excluded: bool = True
     min_confidence: float = 0.0
     base_rates: Mapping[str, Mapping[str, float]] | None = field(default_factory=lambda: CALENDAR_RATES, hash=False)
+    joint: bool = True
+    joint_penalty: float = 1.5
+    max_triggers: int = 3
+    dependencies: Mapping[str, str] | None = field(default_factory=lambda: CONTEXT_DEPENDENCIES, hash=False)
 
 
 def field_order(sessions: Sequence[MiningSession]) -> list[str]:

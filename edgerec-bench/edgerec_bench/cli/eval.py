@@ -362,6 +362,8 @@ def edgewise_curve(
                                                "per-session actions (the miner's ceiling).")] = False,
     calendar: Annotated[bool, typer.Option("--calendar/--no-calendar", help="Weekday rate from the calendar "
                                            "(the miner's default) or from the user's other sessions (ablation).")] = True,
+    joint: Annotated[bool, typer.Option("--joint/--no-joint", help="Score whole trigger sets (the miner's default) "
+                                        "or choose triggers one at a time only (ablation).")] = True,
     json_out: JsonOption = False,
 ) -> None:
     """Routine exact and Jaccard after each user's first N sessions, for each N: the learning curve."""
@@ -371,13 +373,14 @@ def edgewise_curve(
     with progress_bar("users") as bar:
         task = bar.add_task("users", total=users)
         report = learning_curve(sizes, users=users, seed=seed, phrasing=phrasing, difficulty=difficulty,
-                                true_actions=true_actions, calendar=calendar,
+                                true_actions=true_actions, calendar=calendar, joint=joint,
                                 progress=lambda n: bar.advance(task, n))
     if json_out:
         print_json(report)
         return
     typer.echo(f"learning curve ({users} users, seed {seed}, {phrasing}, {difficulty}; "
-               f"first N sessions of one history{'' if calendar else '; weekday rate from the sessions'})")
+               f"first N sessions of one history{'' if calendar else '; weekday rate from the sessions'}"
+               f"{'' if joint else '; greedy triggers only'})")
     head = f"{'sessions':>8s} {'exact':>7s} {'Jaccard':>8s} {'len diff':>8s} {'s/user':>7s}"
     typer.echo(head + (f" {'exact (true)':>13s} {'Jaccard (true)':>15s}" if true_actions else ""))
     for row in report["sizes"]:

@@ -46,6 +46,7 @@ def learning_curve(
     difficulty: str = "normal",
     true_actions: bool = False,
     calendar: bool = True,
+    joint: bool = True,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Benchmark metrics of the routines mined from each user's first N sessions, for each N in ``sizes``.
@@ -55,7 +56,8 @@ def learning_curve(
     Extraction is the rules (:func:`edgerec.profile.extract.extract_actions`).
     ``calendar=False`` mines with ``MiningConfig(base_rates=None)``: the
     weekday rate read from the user's other sessions, as before the calendar
-    prior (the ablation).
+    prior (the ablation); ``joint=False`` chooses triggers one value at a time
+    only, as before the joint choice.
     ``progress(1)`` is called per user.
     """
     from edgerec.profile.extract import extract_actions
@@ -70,7 +72,7 @@ def learning_curve(
     from edgerec.profile.mining_model import MiningConfig
 
     config = SynthConfig.for_difficulty(difficulty)
-    mining = MiningConfig() if calendar else MiningConfig(base_rates=None)
+    mining = MiningConfig(joint=joint) if calendar else MiningConfig(base_rates=None, joint=joint)
     truth: list[list[dict[str, Any]]] = []
     mined: dict[int, list] = {n: [] for n in sizes}
     ceiling: dict[int, list] = {n: [] for n in sizes}
@@ -98,5 +100,5 @@ def learning_curve(
         if true_actions:
             row["routines_true_actions"] = score_users(truth, ceiling[n])
         rows.append(row)
-    return {"users": users, "seed": seed, "phrasing": phrasing, "difficulty": difficulty, "calendar": calendar,
+    return {"users": users, "seed": seed, "phrasing": phrasing, "difficulty": difficulty, "calendar": calendar, "joint": joint,
             "subsets": "first N sessions of one history per user", "sizes": rows}
