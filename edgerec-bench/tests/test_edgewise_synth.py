@@ -260,3 +260,17 @@ def test_a_session_setting_every_field_gets_no_cancelled_request():
     it crashed (unpacking no spare setting). Now the cancel is left out, and not recorded as a phenomenon."""
     user, traces = synthesize_user(2, sessions=200, seed=15)
     assert len(user.sessions) == 200 and len(traces) == 200
+
+
+def test_a_session_that_sets_every_setting_is_rendered_in_every_wording():
+    """Seed 9822 (hard), user 14: sessions 16 and 38 set all 13 settings, leaving nothing outside them to
+    mention, propose or ask about; every wording renders them (each of these once crashed)."""
+    from edgerec_bench.datasets.edgewise_synth import PHRASINGS, SynthConfig, synthesize_user
+    from edgerec_bench.datasets.edgewise_world import DEVICE_FIELDS
+
+    every = sum(len(fields) for fields in DEVICE_FIELDS.values())
+    for phrasing in PHRASINGS:
+        user, traces = synthesize_user(14, sessions=40, seed=9822, config=SynthConfig.for_difficulty("hard"),
+                                       phrasing=phrasing)
+        assert len(user.sessions) == 40
+        assert sum(len(v) for v in traces[16].actions.values()) == every

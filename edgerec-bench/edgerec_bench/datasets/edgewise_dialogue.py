@@ -269,7 +269,10 @@ class Dialogue:
     def declined_proposal(self, requests: list[Request]) -> None:
         """The assistant proposes a setting outside ``requests``; the user declines."""
         taken = {(d, f) for d, f, _ in requests}
-        [(device, name, value)] = random_requests(self.rng, 1, taken)
+        outside = random_requests(self.rng, 1, taken)
+        if not outside:  # the session sets every setting there is: nothing outside it to propose
+            return
+        [(device, name, value)] = outside
         self.messages[-1]["text"] += " " + say.say_proposal(device, name, value, self.rng)
         self.user(say.declination(self.rng))
         self.assistant(self.rng.choice(["Okay, I'll leave it.", "No problem.", "Alright.", "Sure, leaving it as is."]))

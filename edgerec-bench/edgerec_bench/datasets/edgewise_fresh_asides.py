@@ -77,7 +77,7 @@ def plan_mentions(t: Talk, requests: list[Request]) -> list[tuple[str, tuple[str
         if kind in ("question", "past") and t.rng.random() < 0.3:
             d, f, v = t.rng.choice(requests)
             out.append(("early_mention", (kind, (d, f, different_value(d, f, v, t.rng)))))
-        else:
+        elif pairs:  # (a session that sets every setting there is leaves nothing to mention)
             d, f = t.rng.choice(pairs)
             out.append(("mention", (kind, (d, f, random_value(d, f, t.rng)))))
     return out

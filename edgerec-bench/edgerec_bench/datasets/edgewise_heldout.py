@@ -620,7 +620,10 @@ class HeldoutDialogue:
             value = different_value(device, field, final, rng)
             leave = None
         else:
-            device, field, value = _unused(requests, rng)
+            unused = _unused(requests, rng)
+            if unused is None:  # the session sets every setting there is: nothing else to ask about
+                return
+            device, field, value = unused
             leave = rng.choice(["Fine, leave it there.", "Okay, no change.", "Cool, that's fine."])
         d = self.nick(device)
         self.say("user", rng.choice([f"Where's {d} at right now?", f"What's {d} on at the moment?"]))
@@ -633,7 +636,10 @@ class HeldoutDialogue:
     def declined(self, requests: Sequence[Request]) -> None:
         """The assistant offers an unrelated setting; the user says no."""
         rng = self.rng
-        device, field, value = _unused(requests, rng)
+        unused = _unused(requests, rng)
+        if unused is None:  # the session sets every setting there is
+            return
+        device, field, value = unused
         v = _value(device, field, value, rng, 0.0)
         d, label = self.nick(device), _LABEL[field]
         offer = [f"I could also set the {label} on {d} to {v} if you like.", f"Shall I switch {d} to {v} {label} as well?"]
@@ -646,7 +652,10 @@ class HeldoutDialogue:
     def cancelled(self, requests: Sequence[Request]) -> None:
         """The user asks for an unrelated setting, then takes it back."""
         rng = self.rng
-        device, field, value = _unused(requests, rng)
+        unused = _unused(requests, rng)
+        if unused is None:  # the session sets every setting there is
+            return
+        device, field, value = unused
         v = self.value(device, field, value)
         self.request(_wrap(self.clause(device, [(field, value)], [v]), rng), [])
         self.confirm([])
@@ -719,10 +728,12 @@ def _wrong(device: str, field: str, value: Any, rng: random.Random) -> tuple[Any
     return different_value(device, field, value, rng), None
 
 
-def _unused(requests: Sequence[Request], rng: random.Random) -> Request:
-    """A random setting on a device field that ``requests`` does not touch."""
+def _unused(requests: Sequence[Request], rng: random.Random) -> Request | None:
+    """A random setting on a device field that ``requests`` does not touch (None: they touch every one)."""
     taken = {(d, f) for d, f, _ in requests}
     pairs = [(d, f) for d in sorted(DEVICE_FIELDS) for f in sorted(DEVICE_FIELDS[d]) if (d, f) not in taken]
+    if not pairs:
+        return None
     device, field = rng.choice(pairs)
     spec = DEVICE_FIELDS[device][field]
     if spec is bool:
