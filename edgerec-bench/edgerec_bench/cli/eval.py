@@ -321,23 +321,37 @@ def edgewise_ablation(
         typer.echo(line)
 
 
+#: Options of the commands that score users drawn by the EdgeWisePersona generator.
+GeneratedUsers = Annotated[int, typer.Option("--users", help="Generated users to score.", min=1)]
+GeneratorSeed = Annotated[int, typer.Option("--seed", help="Generator seed (same users as datasets edgewise-synth).")]
+Phrasing = Annotated[str, typer.Option("--phrasing", help="Wording of the generated dialogues.")]
+Difficulty = Annotated[str, typer.Option("--difficulty", help="easy, normal or hard.")]
+HistoryLengths = Annotated[str, typer.Option("--sessions", help="Comma-separated history lengths: each user's "
+                                             "first N sessions of one generated history.")]
+
+
+def _per_user(users: int, run):
+    """``run(progress)`` under a bar that ``progress(n)`` advances by n users; returns what ``run`` returns."""
+    with progress_bar("users") as bar:
+        task = bar.add_task("users", total=users)
+        return run(lambda n: bar.advance(task, n))
+
+
 @app.command("extraction")
 @cli_errors
 def extraction(
-    users: Annotated[int, typer.Option("--users", help="Generated users to score.", min=1)] = 10,
-    seed: Annotated[int, typer.Option("--seed", help="Generator seed (same users as datasets edgewise-synth).")] = 0,
+    users: GeneratedUsers = 10,
+    seed: GeneratorSeed = 0,
     sessions: Annotated[int, typer.Option("--sessions", help="Sessions per user.", min=1)] = 200,
-    phrasing: Annotated[str, typer.Option("--phrasing", help="Wording of the generated dialogues.")] = "default",
-    difficulty: Annotated[str, typer.Option("--difficulty", help="easy, normal or hard.")] = "normal",
+    phrasing: Phrasing = "default",
+    difficulty: Difficulty = "normal",
     json_out: JsonOption = False,
 ) -> None:
     """Score per-session extraction against the generator's truth, and mining with perfect extraction."""
     from edgerec_bench.eval.extraction import generated_report
 
-    with progress_bar("users") as bar:
-        task = bar.add_task("users", total=users)
-        report = generated_report(users, seed=seed, sessions=sessions, phrasing=phrasing, difficulty=difficulty,
-                                  progress=lambda n: bar.advance(task, n))
+    report = _per_user(users, lambda progress: generated_report(
+        users, seed=seed, sessions=sessions, phrasing=phrasing, difficulty=difficulty, progress=progress))
     if json_out:
         print_json(report)
         return
@@ -352,12 +366,11 @@ def extraction(
 @app.command("edgewise-curve")
 @cli_errors
 def edgewise_curve(
-    sessions: Annotated[str, typer.Option("--sessions", help="Comma-separated history lengths: each user's "
-                                          "first N sessions of one generated history.")] = "25,50,100,200",
-    users: Annotated[int, typer.Option("--users", help="Generated users to score.", min=1)] = 10,
-    seed: Annotated[int, typer.Option("--seed", help="Generator seed (same users as datasets edgewise-synth).")] = 0,
-    phrasing: Annotated[str, typer.Option("--phrasing", help="Wording of the generated dialogues.")] = "default",
-    difficulty: Annotated[str, typer.Option("--difficulty", help="easy, normal or hard.")] = "normal",
+    sessions: HistoryLengths = "25,50,100,200",
+    users: GeneratedUsers = 10,
+    seed: GeneratorSeed = 0,
+    phrasing: Phrasing = "default",
+    difficulty: Difficulty = "normal",
     true_actions: Annotated[bool, typer.Option("--true-actions", help="Also mine from the generator's true "
                                                "per-session actions (the miner's ceiling).")] = False,
     calendar: Annotated[bool, typer.Option("--calendar/--no-calendar", help="Weekday rate from the calendar "
@@ -370,11 +383,9 @@ def edgewise_curve(
     from edgerec_bench.eval.edgewise_curve import learning_curve
 
     sizes = _number_list(sessions, "--sessions", int)
-    with progress_bar("users") as bar:
-        task = bar.add_task("users", total=users)
-        report = learning_curve(sizes, users=users, seed=seed, phrasing=phrasing, difficulty=difficulty,
-                                true_actions=true_actions, calendar=calendar, joint=joint,
-                                progress=lambda n: bar.advance(task, n))
+    report = _per_user(users, lambda progress: learning_curve(
+        sizes, users=users, seed=seed, phrasing=phrasing, difficulty=difficulty, true_actions=true_actions,
+        calendar=calendar, joint=joint, progress=progress))
     if json_out:
         print_json(report)
         return
@@ -396,11 +407,10 @@ def edgewise_curve(
 @app.command("edgewise-ceiling")
 @cli_errors
 def edgewise_ceiling(
-    sessions: Annotated[str, typer.Option("--sessions", help="Comma-separated history lengths: each user's "
-                                          "first N sessions of one generated history.")] = "25,50,100,200",
-    users: Annotated[int, typer.Option("--users", help="Generated users to score.", min=1)] = 10,
-    seed: Annotated[int, typer.Option("--seed", help="Generator seed (same users as datasets edgewise-synth).")] = 0,
-    difficulty: Annotated[str, typer.Option("--difficulty", help="easy, normal or hard.")] = "normal",
+    sessions: HistoryLengths = "25,50,100,200",
+    users: GeneratedUsers = 10,
+    seed: GeneratorSeed = 0,
+    difficulty: Difficulty = "normal",
     prior_samples: Annotated[int, typer.Option("--prior-samples", help="Generated users whose routines make the "
                                                "prior over trigger sets.", min=1)] = 20000,
     json_out: JsonOption = False,
@@ -409,10 +419,8 @@ def edgewise_ceiling(
     from edgerec_bench.eval.edgewise_ceiling import trigger_ceiling
 
     sizes = _number_list(sessions, "--sessions", int)
-    with progress_bar("users") as bar:
-        task = bar.add_task("users", total=users)
-        report = trigger_ceiling(sizes, users=users, seed=seed, difficulty=difficulty, samples=prior_samples,
-                                 progress=lambda n: bar.advance(task, n))
+    report = _per_user(users, lambda progress: trigger_ceiling(
+        sizes, users=users, seed=seed, difficulty=difficulty, samples=prior_samples, progress=progress))
     if json_out:
         print_json(report)
         return

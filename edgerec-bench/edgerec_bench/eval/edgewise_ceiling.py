@@ -564,12 +564,9 @@ def trigger_ceiling(
     miner's ``drop_excluded_triggers`` step after it. ``progress(1)`` per user.
     """
     from edgerec_bench.datasets.edgewise_synth import SynthConfig, synthesize_user
+    from edgerec_bench.eval.edgewise_curve import history_sizes
 
-    sizes = sorted(set(sizes))
-    if not sizes or sizes[0] < 1:
-        raise InputError(f"--sessions must be positive whole numbers, got {sizes}")
-    if users < 1:
-        raise InputError(f"users must be >= 1, got {users}")
+    sizes = history_sizes(sizes, users)
     config = SynthConfig.for_difficulty(difficulty)
     prior = trigger_prior(config, samples)
     variants = ("a", "b", "c")

@@ -24,16 +24,29 @@ from typing import Any
 
 from edgerec.errors import InputError
 
-__all__ = ["learning_curve"]
+__all__ = ["history_sizes", "learning_curve"]
+
+
+def history_sizes(sizes: Sequence[int], users: int) -> list[int]:
+    """The history lengths N, sorted and distinct; an :class:`InputError` for a length or a user count below 1.
+
+    >>> history_sizes([50, 25, 50], users=2)
+    [25, 50]
+    """
+    sizes = sorted(set(sizes))
+    if not sizes or sizes[0] < 1:
+        raise InputError(f"--sessions must be positive whole numbers, got {sizes}")
+    if users < 1:
+        raise InputError(f"users must be >= 1, got {users}")
+    return sizes
 
 
 def _mine_timed(sessions: Sequence[dict[str, Any]], actions: Sequence[dict[str, Any]],
-                config: Any = None) -> tuple[list, float]:
-    from edgerec.profile.mining_model import MiningConfig
+                config: Any) -> tuple[list, float]:
     from edgerec.profile.reconstruct import routines_from_actions
 
     started = time.perf_counter()
-    routines = routines_from_actions(sessions, actions, config or MiningConfig())
+    routines = routines_from_actions(sessions, actions, config)
     return routines, time.perf_counter() - started
 
 
@@ -61,16 +74,11 @@ def learning_curve(
     ``progress(1)`` is called per user.
     """
     from edgerec.profile.extract import extract_actions
+    from edgerec.profile.mining_model import MiningConfig
     from edgerec_bench.datasets.edgewise_synth import SynthConfig, synthesize_user
     from edgerec_bench.eval.edgewise_metrics import score_users
 
-    sizes = sorted(set(sizes))
-    if not sizes or sizes[0] < 1:
-        raise InputError(f"--sessions must be positive whole numbers, got {sizes}")
-    if users < 1:
-        raise InputError(f"users must be >= 1, got {users}")
-    from edgerec.profile.mining_model import MiningConfig
-
+    sizes = history_sizes(sizes, users)
     config = SynthConfig.for_difficulty(difficulty)
     mining = MiningConfig(joint=joint) if calendar else MiningConfig(base_rates=None, joint=joint)
     truth: list[list[dict[str, Any]]] = []
